@@ -1,0 +1,95 @@
+package languages
+
+import (
+	"errors"
+	"fmt"
+)
+
+// DefKind says what sort of definition a Definition is.
+type DefKind string
+
+// Definition kinds shared by every extractor.
+const (
+	KindFunction  DefKind = "function"
+	KindMethod    DefKind = "method"
+	KindClass     DefKind = "class"
+	KindType      DefKind = "type"
+	KindInterface DefKind = "interface"
+	KindVariable  DefKind = "variable"
+	KindConstant  DefKind = "constant"
+	KindModule    DefKind = "module"
+)
+
+// Definition is one named definition found in a file. Lines are 1-based and
+// inclusive; StartLine..EndLine covers the whole definition including its body,
+// StartLine..SignatureEnd only its header (name, parameters, result).
+type Definition struct {
+	Name         string  // simple name as written: "Run"
+	Container    string  // receiver type or enclosing class/module, "" at top level
+	Kind         DefKind // function, method, class, ...
+	StartLine    int
+	SignatureEnd int
+	EndLine      int
+	Exported     bool // visible outside its file/package by the language's rules
+}
+
+// QualifiedName is Container.Name, or Name at top level.
+func (d Definition) QualifiedName() string {
+	if d.Container == "" {
+		return d.Name
+	}
+	return d.Container + "." + d.Name
+}
+
+// Reference is one use of an identifier. Qualifier is the text before the
+// selector when the syntax shows one ("pkg" in pkg.Func, "s" in s.Run,
+// "Foo" in Foo::bar), "" for a bare identifier.
+type Reference struct {
+	Name      string
+	Qualifier string
+	Line      int // 1-based
+	Column    int // 1-based, in bytes
+}
+
+// Import is one import/include/require statement.
+type Import struct {
+	Path  string // as written: "net/http", "./util", "os.path"
+	Alias string // local name when the syntax gives one ("" otherwise)
+	Line  int
+}
+
+// FileSymbols is everything an extractor found in one file.
+type FileSymbols struct {
+	Language    string // linguist name, e.g. "Go", "TypeScript"
+	Package     string // package/namespace/module declared by the file, if any
+	Definitions []Definition
+	References  []Reference
+	Imports     []Import
+	Heuristic   bool // true when found by the brace/indent fallback, not a syntax tree
+}
+
+// ErrUnsupported is returned by Extract for languages with no extractor and
+// no usable fallback (for example data formats).
+var ErrUnsupported = errors.New("no symbol extractor for this language")
+
+// extractor parses one language. Implementations register themselves in
+// extractors from their own files (one file per language family).
+type extractor func(path string, src []byte) (*FileSymbols, error)
+
+// extractors maps a linguist language name to its extractor.
+var extractors = map[string]extractor{}
+
+// Extract returns the definitions, references and imports of src, written in
+// the named linguist language. Languages without a syntax-tree extractor fall
+// back to a brace/indentation heuristic where that makes sense.
+func Extract(language, path string, src []byte) (*FileSymbols, error) {
+	if ex, ok := extractors[language]; ok {
+		fs, err := ex(path, src)
+		if err != nil {
+			return nil, fmt.Errorf("extract %s symbols from %s: %w", language, path, err)
+		}
+		fs.Language = language
+		return fs, nil
+	}
+	return nil, fmt.Errorf("extract symbols from %s (%s): %w", path, language, ErrUnsupported)
+}
