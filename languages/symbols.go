@@ -89,6 +89,7 @@ func Extract(language, path string, src []byte) (*FileSymbols, error) {
 			return nil, fmt.Errorf("extract %s symbols from %s: %w", language, path, err)
 		}
 		fs.Language = language
+		fs.normalize(src)
 		return fs, nil
 	}
 	return nil, fmt.Errorf("extract symbols from %s (%s): %w", path, language, ErrUnsupported)
