@@ -153,6 +153,15 @@ func ParseGitDiff(data []byte) (*Diff, error) {
 			d.Unparsed = append(d.Unparsed, Unparsed{Path: guessPath(sec), Err: fmt.Errorf("parse diff: %w", err)})
 			continue
 		}
+		if len(fds) == 0 {
+			// go-diff only recognises header-only sections in the exact
+			// shapes git writes with an index line; take the others
+			// (e.g. "Binary files ... differ" without index) from the
+			// "diff --git" line.
+			if fd := headerOnly(sec); fd != nil {
+				fds = append(fds, fd)
+			}
+		}
 		for _, fd := range fds {
 			f, err := convertFile(fd)
 			if err != nil {
@@ -194,6 +203,20 @@ func splitSections(data []byte) [][]byte {
 		secs = append(secs, data[start:])
 	}
 	return secs
+}
+
+// headerOnly builds a go-diff FileDiff for a "diff --git" section that has
+// extended headers but no hunks and no ---/+++ lines.
+func headerOnly(sec []byte) *godiff.FileDiff {
+	if !bytes.HasPrefix(sec, []byte("diff --git ")) || bytes.Contains(sec, []byte("\n@@ ")) || bytes.Contains(sec, []byte("\n--- ")) {
+		return nil
+	}
+	lines := strings.Split(strings.TrimRight(string(sec), "\n"), "\n")
+	p := guessPath(sec)
+	if p == "" {
+		return nil
+	}
+	return &godiff.FileDiff{OrigName: "a/" + p, NewName: "b/" + p, Extended: lines}
 }
 
 // guessPath takes the b/ path of a section's "diff --git" line, for error
