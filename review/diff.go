@@ -386,6 +386,9 @@ func convertHunk(h *godiff.Hunk) (Hunk, error) {
 		NewStart: int(h.NewStartLine), NewLines: int(h.NewLines),
 		Section: strings.TrimSuffix(h.Section, "\r"),
 	}
+	if (hk.OldLines > 0 && hk.OldStart < 1) || (hk.NewLines > 0 && hk.NewStart < 1) || hk.OldStart < 0 || hk.NewStart < 0 || hk.OldLines < 0 || hk.NewLines < 0 {
+		return hk, errors.New("hunk header names a line before line 1")
+	}
 	// "@@ -0,0 +1 @@" style headers: a zero count means the range starts
 	// before line 1, so the first line is start+1.
 	oldNo, newNo := hk.OldStart, hk.NewStart
