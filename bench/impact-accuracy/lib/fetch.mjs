@@ -1,0 +1,116 @@
+// Fetches both versions of a pair from its registry and lays them down as a
+// two-commit git repository: tag "base" holds version A, tag "head" holds
+// version B. Nothing fetched is kept outside $CACHE.
+import fs from 'node:fs';
+import path from 'node:path';
+import { run, git, walk, log } from './util.mjs';
+
+// fetchVersion returns a directory holding the unpacked files of one
+// version of the pair's source, before subdir/include filtering.
+function fetchVersion(pair, which, cache) {
+  const ver = pair[which];
+  const dl = path.join(cache, 'dl');
+  fs.mkdirSync(dl, { recursive: true });
+  switch (pair.source) {
+    case 'gomod': {
+      // go mod download verifies the module against the checksum database.
+      const out = run('go', ['mod', 'download', '-json', `${pair.module}@${ver}`], {
+        cwd: dl,
+        env: { ...process.env, GOMODCACHE: path.join(cache, 'gomod'), GOFLAGS: '-mod=mod', GO111MODULE: 'on' },
+      });
+      return JSON.parse(out).Dir;
+    }
+    case 'npm': {
+      const dest = path.join(dl, 'npm', `${pair.package.replace(/[@/]/g, '_')}-${ver}`);
+      if (!fs.existsSync(path.join(dest, '.done'))) {
+        fs.rmSync(dest, { recursive: true, force: true });
+        fs.mkdirSync(dest, { recursive: true });
+        const out = run('npm', ['pack', '--json', '--pack-destination', dest, `${pair.package}@${ver}`], { cwd: dest });
+        const tgz = path.join(dest, JSON.parse(out)[0].filename);
+        run('tar', ['-xzf', tgz, '-C', dest]);
+        fs.rmSync(tgz);
+        fs.writeFileSync(path.join(dest, '.done'), '');
+      }
+      return path.join(dest, 'package');
+    }
+    case 'deb': {
+      // A private apt state (in $CACHE) that knows the suites named by the
+      // pairs, so the machine's own apt configuration is left untouched.
+      const apt = path.join(cache, 'apt');
+      const suites = ['bookworm', 'trixie'];
+      const opts = [
+        '-o', `Dir::Etc::SourceList=${path.join(apt, 'sources.list')}`,
+        '-o', 'Dir::Etc::SourceParts=/nonexistent',
+        '-o', `Dir::State::Lists=${path.join(apt, 'lists')}`,
+        '-o', `Dir::Cache=${path.join(apt, 'cache')}`,
+        '-o', 'Dir::State::status=/var/lib/dpkg/status',
+      ];
+      const dest = path.join(dl, 'deb', `${pair.package}-${ver.replace(/[^\w.+-]/g, '_')}`);
+      if (!fs.existsSync(path.join(dest, '.done'))) {
+        if (!fs.existsSync(path.join(apt, 'updated'))) {
+          fs.mkdirSync(path.join(apt, 'lists', 'partial'), { recursive: true });
+          fs.mkdirSync(path.join(apt, 'cache', 'archives', 'partial'), { recursive: true });
+          fs.writeFileSync(path.join(apt, 'sources.list'), suites.map((s) =>
+            `deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian ${s} main\n`).join(''));
+          log('apt-get update (private state under $CACHE/apt)');
+          run('apt-get', [...opts, 'update']);
+          fs.writeFileSync(path.join(apt, 'updated'), '');
+        }
+        fs.rmSync(dest, { recursive: true, force: true });
+        fs.mkdirSync(dest, { recursive: true });
+        run('apt-get', [...opts, 'download', `${pair.package}=${ver}`], { cwd: dest });
+        const deb = fs.readdirSync(dest).find((f) => f.endsWith('.deb'));
+        run('dpkg-deb', ['-x', deb, 'root'], { cwd: dest });
+        fs.rmSync(path.join(dest, deb));
+        fs.writeFileSync(path.join(dest, '.done'), '');
+      }
+      return path.join(dest, 'root');
+    }
+    default:
+      throw new Error(`pair ${pair.id}: unknown source ${pair.source}`);
+  }
+}
+
+// copyTree copies the selected files of one version into the work tree.
+function copyTree(pair, srcRoot, repo) {
+  const root = pair.subdir ? path.join(srcRoot, pair.subdir) : srcRoot;
+  let n = 0;
+  for (const rel of walk(root)) {
+    if (pair.include && !pair.include.some((p) => rel === p || rel.startsWith(p))) continue;
+    const dst = path.join(repo, rel);
+    fs.mkdirSync(path.dirname(dst), { recursive: true });
+    fs.copyFileSync(path.join(root, rel), dst);
+    fs.chmodSync(dst, 0o644);
+    n++;
+  }
+  if (n === 0) throw new Error(`pair ${pair.id}: no files selected under ${root}`);
+  return n;
+}
+
+// materialize returns the pair's repository, building it when missing.
+export function materialize(pair, cache) {
+  const repo = path.join(cache, 'repos', pair.id);
+  const stamp = path.join(cache, 'repos', `${pair.id}.json`);
+  const want = JSON.stringify(pair);
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === want && fs.existsSync(path.join(repo, '.git'))) {
+    return repo;
+  }
+  log(`building ${pair.id}: ${pair.package || pair.module} ${pair.base} -> ${pair.head}`);
+  const a = fetchVersion(pair, 'base', cache);
+  const b = fetchVersion(pair, 'head', cache);
+  fs.rmSync(repo, { recursive: true, force: true });
+  fs.mkdirSync(repo, { recursive: true });
+  git(repo, 'init', '-q', '-b', 'main');
+  const commit = (dir, label, ver) => {
+    for (const e of fs.readdirSync(repo)) if (e !== '.git') fs.rmSync(path.join(repo, e), { recursive: true, force: true });
+    const n = copyTree(pair, dir, repo);
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '--allow-empty', '-m', `${pair.package || pair.module} ${ver}`);
+    git(repo, 'tag', '-f', label);
+    log(`  ${label}: ${n} files from ${pair.package || pair.module}@${ver}`);
+  };
+  commit(a, 'base', pair.base);
+  commit(b, 'head', pair.head);
+  fs.writeFileSync(stamp, want);
+  return repo;
+}

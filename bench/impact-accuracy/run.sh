@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Rerunnable accuracy measurement of reviewbot's downstream impact list
+# against compiler-grade references (gopls, TypeScript language service,
+# pyright). Idempotent: everything fetched or built goes under $CACHE.
+#
+# usage: bench/impact-accuracy/run.sh [measure.mjs options...]
+#   CACHE=/tmp/reviewbot-impact-cache   where tools, packages, repos, results go
+#   REVIEWBOT=<command>                 use this reviewbot instead of building one
+#   e.g. run.sh --only go-cobra,py-requests     run.sh --truth-only
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+export CACHE="${CACHE:-/tmp/reviewbot-impact-cache}"
+GOPLS_VERSION=v0.23.0
+mkdir -p "$CACHE/bin"
+
+need() { command -v "$1" >/dev/null || { echo "run.sh: $1 not found; $2" >&2; exit 2; }; }
+need go "install Go 1.26 (go.mod of the project)"
+need node "install Node.js 20 or later"
+need npm "install npm (comes with Node.js)"
+need git "install git"
+
+# gopls, pinned; rebuilt only when the version differs.
+if ! "$CACHE/bin/gopls" version 2>/dev/null | grep -q "gopls $GOPLS_VERSION"; then
+  echo "run.sh: installing gopls $GOPLS_VERSION into $CACHE/bin" >&2
+  (cd "$CACHE" && GOBIN="$CACHE/bin" GOFLAGS=-mod=mod go install "golang.org/x/tools/gopls@$GOPLS_VERSION")
+fi
+
+# typescript and pyright, pinned by package-lock.json.
+if [ ! -f "$here/node_modules/.package-lock.json" ] || ! cmp -s "$here/package-lock.json" "$here/node_modules/.lock-copy" 2>/dev/null; then
+  echo "run.sh: npm ci (typescript, pyright)" >&2
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  cp "$here/package-lock.json" "$here/node_modules/.lock-copy"
+fi
+
+# The deb pairs need apt-get and dpkg-deb (Debian's own tools).
+if grep -q '"source": "deb"' "$here/pairs.json"; then
+  need apt-get "the Python pair from Debian needs apt-get"
+  need dpkg-deb "the Python pair from Debian needs dpkg-deb"
+fi
+
+# reviewbot: built from this checkout unless REVIEWBOT names a command.
+if [ -z "${REVIEWBOT:-}" ] && [[ " $* " != *" --truth-only "* ]]; then
+  echo "run.sh: building reviewbot from $root" >&2
+  if (cd "$root" && go build -o "$CACHE/bin/reviewbot" ./cmd/reviewbot) >&2; then
+    export REVIEWBOT="$CACHE/bin/reviewbot"
+  else
+    echo "run.sh: reviewbot does not build; measuring with the reference side only" >&2
+    set -- "$@" --truth-only
+  fi
+fi
+
+exec node "$here/measure.mjs" --cache "$CACHE" "$@"
