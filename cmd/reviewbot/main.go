@@ -1,0 +1,128 @@
+// Command reviewbot is an AI pull-request reviewer: a GitHub App server, a
+// GitHub Action and a local CLI over one review pipeline. See SPEC section 1
+// for the subcommands; main only wires flags and environment to the
+// packages that do the work.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+)
+
+// Set by the linker: -ldflags "-X main.version=v1.2.3 -X main.commit=abc".
+var (
+	version = "dev"
+	commit  = ""
+)
+
+// Exit codes of SPEC section 1.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitUsage    = 2
+	exitUpstream = 3
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// usageError is a problem with how reviewbot was called or configured:
+// exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+const usageText = `reviewbot: AI pull-request reviews
+
+Usage:
+  reviewbot review [--repo DIR] [--base REF] [--head REF] [--tier free|team|auto]
+                   [--format text|markdown|json] [--dry-run] [--fail-on SEVERITY]
+  reviewbot serve      GitHub App webhook server
+  reviewbot action     GitHub Action entrypoint
+  reviewbot eval       score the pipeline on a labelled corpus
+  reviewbot version    print version, commit and Go version
+
+Run "reviewbot review --dry-run" in any git repository to see what a review
+would look at, with no credentials and no model calls.
+`
+
+// run is the whole program behind main, testable end to end.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageText)
+		return exitUsage
+	}
+	var err error
+	switch args[0] {
+	case "review":
+		return exitCode(runReview(ctx, args[1:], getenv, stdout, stderr), stderr)
+	case "version", "--version", "-version":
+		printVersion(stdout)
+		return exitOK
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usageText)
+		return exitOK
+	case "serve", "action", "eval":
+		err = usagef("reviewbot %s is not available in this build yet: only `review` and `version` are; use `reviewbot review` on a local checkout", args[0])
+	default:
+		err = usagef("unknown subcommand %q; run reviewbot help", args[0])
+	}
+	return exitCode(err, stderr)
+}
+
+// exitCode maps an error to SPEC's exit codes and prints it.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	var ue *usageError
+	var fe *findingsError
+	switch {
+	case errors.As(err, &fe):
+		fmt.Fprintf(stderr, "reviewbot: %v\n", err)
+		return exitFindings
+	case errors.As(err, &ue), isConfigError(err):
+		fmt.Fprintf(stderr, "reviewbot: %v\n", err)
+		return exitUsage
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "reviewbot: interrupted")
+		return exitUpstream
+	default:
+		fmt.Fprintf(stderr, "reviewbot: %v\n", err)
+		return exitUpstream
+	}
+}
+
+func printVersion(w io.Writer) {
+	c, goVersion := commit, "unknown"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		goVersion = bi.GoVersion
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && c == "" {
+				c = s.Value
+			}
+		}
+	}
+	fmt.Fprintf(w, "reviewbot %s\ncommit %s\n%s\n", version, orUnknown(c), goVersion)
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}

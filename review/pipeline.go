@@ -1,0 +1,456 @@
+package review
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/reviewbot/reviewbot/codebase"
+	"github.com/reviewbot/reviewbot/languages"
+	"github.com/reviewbot/reviewbot/tiers"
+)
+
+// Model runs one tier on prepared input; *tiers.Engine implements it.
+type Model interface {
+	Run(ctx context.Context, tier tiers.Tier, in tiers.Input) (*tiers.Result, error)
+}
+
+var _ Model = (*tiers.Engine)(nil)
+
+// Job is one review to run: a parsed diff, the trees around it and the
+// configuration. Every entry point (CLI, Action, App) builds a Job and calls
+// Run; nothing below knows where the job came from.
+type Job struct {
+	Repo     string
+	Base     string // base commit SHA
+	Head     string // head commit SHA
+	Diff     *Diff
+	BaseTree codebase.Source // nil when unavailable
+	HeadTree codebase.Source // nil when unavailable
+	PR       tiers.PR
+	Config   Config
+	// Tier is the requested tier; "" means Config.Tier.
+	Tier tiers.Tier
+	// MaxTier caps the tier (the installation's plan); "" means no cap.
+	MaxTier tiers.Tier
+	Models  tiers.Config
+	DryRun  bool
+	// Notes are carried into the result (e.g. configuration warnings).
+	Notes  []string
+	Logger *slog.Logger
+}
+
+// Run reviews a job. With DryRun it does everything except calling the
+// model (model may then be nil) and reports an estimated usage.
+func Run(ctx context.Context, job Job, model Model) (*Result, error) {
+	start := time.Now()
+	log := job.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	res := newResult()
+	res.Repo, res.Base, res.Head, res.DryRun = job.Repo, job.Base, job.Head, job.DryRun
+	res.Notes = append(res.Notes, job.Notes...)
+
+	var content func(string) []byte
+	if job.HeadTree != nil {
+		content = func(p string) []byte {
+			b, err := job.HeadTree.ReadFile(ctx, p)
+			if err != nil {
+				return nil
+			}
+			return b
+		}
+	}
+	kept, skipped := FilterFiles(job.Diff, &job.Config, content)
+	res.Skipped = append(res.Skipped, skipped...)
+	res.Files = fileEntries(job.Diff, kept)
+
+	requested := job.Tier
+	if requested == "" {
+		requested = tiers.Tier(job.Config.Tier)
+	}
+	decision := tiers.Route(requested, signals(kept, skipped))
+	if job.MaxTier == tiers.Free && decision.Tier == tiers.Team {
+		decision = tiers.Decision{Tier: tiers.Free, Reason: decision.Reason + "; capped to free by the installation's plan"}
+	}
+	res.Tier, res.RouteReason = string(decision.Tier), decision.Reason
+
+	if len(kept) == 0 {
+		res.Summary = "Nothing to review: " + nothingReason(job.Diff, skipped)
+		res.Risk = "low"
+		res.Usage.Estimated = job.DryRun
+		res.DurationMS = time.Since(start).Milliseconds()
+		return res, nil
+	}
+
+	// Codebase context and impact are found in the code, not by the
+	// model; a failure here degrades the review, it does not stop it.
+	var analysis *codebase.Analysis
+	if job.HeadTree != nil {
+		a, err := codebase.Analyze(ctx, codebase.Options{Base: job.BaseTree, Head: job.HeadTree, Changes: changes(kept)})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			res.Notes = append(res.Notes, "codebase analysis failed, so the review has no context or impact list: "+err.Error())
+			log.Warn("codebase analysis failed", "err", err)
+		} else {
+			analysis = a
+			res.Notes = append(res.Notes, a.Notes...)
+		}
+	} else {
+		res.Notes = append(res.Notes, "no repository tree was available, so the review has no codebase context or impact list")
+	}
+	if analysis != nil && (decision.Tier == tiers.Team || job.DryRun) {
+		for _, im := range analysis.Impact {
+			res.Impact = append(res.Impact, Impact{Symbol: im.Symbol, Summary: im.Summary, Locations: nonNil(im.Locations)})
+		}
+	}
+
+	in := buildInput(job, kept, analysis)
+	in.CheckFinding = func(f tiers.Finding) error { return checkFinding(job.Diff, content, f) }
+
+	if job.DryRun {
+		plan, err := tiers.Plan(job.Models, decision.Tier, in)
+		if err != nil {
+			return nil, fmt.Errorf("plan model calls: %w", err)
+		}
+		res.Usage = plan.Usage
+		res.Usage.Estimated = true
+		for _, c := range plan.Calls {
+			res.Planned = append(res.Planned, PlannedCall{Model: c.Model, Purpose: c.Purpose, Files: c.Files, InputTokens: c.InputTokens, MaxOutputTokens: c.MaxOutputTokens})
+		}
+		for _, u := range plan.Unreviewed {
+			res.Skipped = append(res.Skipped, SkippedFile{Path: u.Path, Reason: u.Reason})
+		}
+		res.Summary, res.Risk = dryRunSummary(kept, decision, plan)
+		res.DurationMS = time.Since(start).Milliseconds()
+		return res, nil
+	}
+
+	if model == nil {
+		return nil, errors.New("no model configured")
+	}
+	out, err := model.Run(ctx, decision.Tier, in)
+	if err != nil {
+		return nil, fmt.Errorf("review with the %s tier: %w", decision.Tier, err)
+	}
+	res.Model = out.Model
+	res.Usage = out.Usage
+	res.Summary, res.Risk, res.Labels = out.Summary.Summary, out.Summary.Risk, nonNil(out.Summary.Labels)
+	for _, w := range out.Summary.Walkthrough {
+		res.Walkthrough = append(res.Walkthrough, WalkthroughRow(w))
+	}
+	for _, u := range out.Unreviewed {
+		res.Skipped = append(res.Skipped, SkippedFile{Path: u.Path, Reason: "not reviewed by the model: " + u.Reason})
+	}
+	if n := len(out.Dropped); n > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d invalid item(s) in the model's reply were discarded: %s", n, droppedSummary(out.Dropped)))
+	}
+	if decision.Tier == tiers.Team && len(out.Impact) > 0 {
+		res.Impact = mergeImpact(res.Impact, out.Impact)
+	}
+	res.Findings, res.Notes = placeFindings(job.Diff, &job.Config, out.Findings, res.Notes)
+	res.DurationMS = time.Since(start).Milliseconds()
+	return res, nil
+}
+
+// placeFindings anchors each finding, strips suggestions that GitHub could
+// not apply, applies min_severity and max_comments, and orders the result.
+// Nothing is dropped without a note saying so.
+func placeFindings(d *Diff, cfg *Config, in []tiers.Finding, notes []string) ([]Finding, []string) {
+	out := []Finding{}
+	hidden := 0
+	for _, f := range in {
+		if SeverityRank(f.Severity) > SeverityRank(cfg.MinSeverity) {
+			hidden++
+			continue
+		}
+		a := d.Anchor(f.Path, f.StartLine, f.Line, Side(orDefault(f.Side, string(SideRight))))
+		rf := Finding{
+			Path: a.Path, Line: a.Line, StartLine: a.StartLine, Side: string(a.Side),
+			Severity: f.Severity, Category: f.Category, Title: f.Title, Body: f.Body,
+			Suggestion: f.Suggestion, Anchor: string(a.Kind), AnchorReason: a.Reason,
+		}
+		var lines []string
+		if file := d.File(f.Path); file != nil {
+			lines, _ = file.LinesOf(a.Side, a.StartLine, a.Line)
+		}
+		if rf.Suggestion != "" {
+			switch {
+			case !a.Suggestion:
+				rf.AnchorReason = joinReason(rf.AnchorReason, "suggestion not attached: it must replace RIGHT-side lines of one hunk")
+				rf.Body += "\n\nSuggested replacement (could not be attached as a committable suggestion):\n" + Fence(rf.Suggestion, "")
+				rf.Suggestion = ""
+			case strings.TrimRight(rf.Suggestion, "\n") == strings.Join(lines, "\n"):
+				// A suggestion identical to the current lines is noise.
+				rf.Suggestion = ""
+			}
+		}
+		rf.Fingerprint = Fingerprint(rf.Path, rf.Category, rf.Title, lines)
+		out = append(out, rf)
+	}
+	if hidden > 0 {
+		notes = append(notes, fmt.Sprintf("%d finding(s) below min_severity %q were not shown", hidden, cfg.MinSeverity))
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if ri, rj := SeverityRank(out[i].Severity), SeverityRank(out[j].Severity); ri != rj {
+			return ri < rj
+		}
+		if out[i].Path != out[j].Path {
+			return out[i].Path < out[j].Path
+		}
+		return out[i].Line < out[j].Line
+	})
+	// Over max_comments, the least severe findings leave the diff but stay
+	// in the summary: a limit on noise, not a loss of findings.
+	inline := 0
+	for i := range out {
+		if out[i].Anchor == string(AnchorSummary) {
+			continue
+		}
+		inline++
+		if inline > cfg.MaxComments {
+			out[i].Anchor = string(AnchorSummary)
+			out[i].AnchorReason = joinReason(out[i].AnchorReason, fmt.Sprintf("over max_comments (%d)", cfg.MaxComments))
+		}
+	}
+	return out, notes
+}
+
+func joinReason(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+// checkFinding is the diff-level validation of one model finding: the path
+// must be in the diff and the lines must exist in the file.
+func checkFinding(d *Diff, content func(string) []byte, f tiers.Finding) error {
+	file := d.File(f.Path)
+	if file == nil {
+		return fmt.Errorf("path %q is not in the diff", f.Path)
+	}
+	if f.Line < 1 || (f.StartLine != 0 && (f.StartLine < 1 || f.StartLine > f.Line)) {
+		return fmt.Errorf("invalid line range %d-%d", f.StartLine, f.Line)
+	}
+	if Side(f.Side) == SideLeft {
+		if file.OldPath == "" {
+			return errors.New("LEFT side on a new file")
+		}
+		return nil
+	}
+	if file.NewPath == "" {
+		return errors.New("RIGHT side on a deleted file")
+	}
+	if content != nil {
+		if data := content(file.NewPath); data != nil {
+			if n := strings.Count(string(data), "\n") + 1; f.Line > n {
+				return fmt.Errorf("line %d is past the end of %s (%d lines)", f.Line, f.Path, n)
+			}
+		}
+	}
+	return nil
+}
+
+func droppedSummary(ds []tiers.Dropped) string {
+	reasons := map[string]int{}
+	for _, d := range ds {
+		reasons[d.Reason]++
+	}
+	var parts []string
+	for r, n := range reasons {
+		parts = append(parts, fmt.Sprintf("%d× %s", n, r))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, "; ")
+}
+
+// mergeImpact adds the model's explanations to the statically found impact
+// entries. Locations always come from the static analysis.
+func mergeImpact(static []Impact, notes []tiers.ImpactNote) []Impact {
+	for _, n := range notes {
+		for i := range static {
+			if static[i].Symbol == n.Symbol && strings.TrimSpace(n.Summary) != "" {
+				static[i].Summary = n.Summary
+			}
+		}
+	}
+	return static
+}
+
+var riskyPath = regexp.MustCompile(`(?i)(auth|login|passw|secret|credential|crypto|security|permission|acl|oauth|token|session|payment|billing|migrat|\.github/workflows/|dockerfile|sql)`)
+
+// signals measures what the auto router decides from.
+func signals(kept []ReviewFile, skipped []SkippedFile) tiers.Signals {
+	s := tiers.Signals{Files: len(kept)}
+	langs := map[string]bool{}
+	docs, generated := true, len(kept) == 0 && len(skipped) > 0
+	for _, f := range kept {
+		s.ChangedLines += f.Additions + f.Deletions
+		if f.Language != "" && !langs[f.Language] {
+			langs[f.Language] = true
+			s.Languages = append(s.Languages, f.Language)
+		}
+		if riskyPath.MatchString(f.Path()) {
+			s.RiskyPaths = append(s.RiskyPaths, f.Path())
+		}
+		docs = docs && f.Docs
+	}
+	sort.Strings(s.Languages)
+	s.DocsOnly = len(kept) > 0 && docs
+	s.GeneratedOnly = generated
+	return s
+}
+
+func changes(kept []ReviewFile) []codebase.Change {
+	out := make([]codebase.Change, 0, len(kept))
+	for _, f := range kept {
+		c := codebase.Change{Path: f.NewPath, OldPath: f.OldPath, Status: string(f.Status), Language: f.Language}
+		for _, h := range f.Hunks {
+			for _, l := range h.Lines {
+				switch l.Kind {
+				case LineAdded:
+					c.Added = append(c.Added, l.NewLine)
+				case LineDeleted:
+					c.Removed = append(c.Removed, l.OldLine)
+				}
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// buildInput turns the domain into the tiers' input: untrusted text stays
+// data, numbered so that findings can cite lines exactly.
+func buildInput(job Job, kept []ReviewFile, a *codebase.Analysis) tiers.Input {
+	in := tiers.Input{
+		PR:             job.PR,
+		Instructions:   job.Config.Instructions,
+		ReviewLanguage: job.Config.Language,
+		LanguageNotes:  map[string][]string{},
+	}
+	for _, pi := range job.Config.PathInstructions {
+		in.PathInstructions = append(in.PathInstructions, tiers.PathInstruction{Glob: pi.Glob, Text: pi.Text})
+	}
+	for _, f := range kept {
+		in.Files = append(in.Files, tiers.File{
+			Path: f.Path(), OldPath: f.OldPath, Status: string(f.Status), Language: f.Language,
+			Patch: NumberedPatch(f.FileDiff), Added: f.Additions, Removed: f.Deletions,
+		})
+		if l, ok := languages.Lookup(f.Language); ok && len(l.ReviewChecks) > 0 {
+			in.LanguageNotes[f.Language] = l.ReviewChecks
+		}
+	}
+	if a != nil {
+		for _, c := range a.Context {
+			in.Context = append(in.Context, tiers.ContextItem{Path: c.Path, StartLine: c.StartLine, EndLine: c.EndLine, Kind: c.Kind, Symbol: c.Symbol, Text: c.Text})
+		}
+		for _, im := range a.Impact {
+			in.Impact = append(in.Impact, tiers.ImpactItem{Symbol: im.Symbol, Change: im.Change, Summary: im.Summary, Locations: im.Locations})
+		}
+	}
+	return in
+}
+
+// NumberedPatchFormat explains NumberedPatch's line prefixes to the model.
+const NumberedPatchFormat = "Each diff line starts with a line reference: `R<n>` is line n of the new file (RIGHT side; added lines are marked `+`, unchanged lines ` `), `L<n>` is line n of the old file (LEFT side; deleted lines, marked `-`). Cite RIGHT lines by their R number and LEFT lines by their L number."
+
+// NumberedPatch renders a file's hunks with every line's number, so that the
+// model cites real lines instead of counting.
+func NumberedPatch(f *FileDiff) string {
+	var b strings.Builder
+	for _, h := range f.Hunks {
+		fmt.Fprintf(&b, "@@ -%d,%d +%d,%d @@ %s\n", h.OldStart, h.OldLines, h.NewStart, h.NewLines, h.Section)
+		for _, l := range h.Lines {
+			text := strings.ToValidUTF8(l.Text, "\uFFFD")
+			switch l.Kind {
+			case LineDeleted:
+				fmt.Fprintf(&b, "L%d -%s\n", l.OldLine, text)
+			case LineAdded:
+				fmt.Fprintf(&b, "R%d +%s\n", l.NewLine, text)
+			default:
+				fmt.Fprintf(&b, "R%d  %s\n", l.NewLine, text)
+			}
+		}
+	}
+	return b.String()
+}
+
+func fileEntries(d *Diff, kept []ReviewFile) []FileEntry {
+	reviewed := map[*FileDiff]string{}
+	for _, f := range kept {
+		reviewed[f.FileDiff] = f.Language
+	}
+	out := []FileEntry{}
+	for _, f := range d.Files {
+		lang, ok := reviewed[f]
+		if !ok && !f.Binary {
+			lang = languages.Detect(f.Path(), nil)
+		}
+		out = append(out, FileEntry{Path: f.Path(), OldPath: f.OldPath, Status: string(f.Status), Language: lang,
+			Additions: f.Additions, Deletions: f.Deletions, Binary: f.Binary, Reviewed: ok})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+func nothingReason(d *Diff, skipped []SkippedFile) string {
+	if len(d.Files) == 0 && len(skipped) == 0 {
+		return "the range has no changes."
+	}
+	return fmt.Sprintf("all %d changed file(s) were skipped (see the list below).", len(skipped))
+}
+
+// dryRunSummary describes the change from measured facts only. Its risk is
+// a heuristic from the router's signals, labelled as such.
+func dryRunSummary(kept []ReviewFile, d tiers.Decision, plan *tiers.PlanResult) (string, string) {
+	add, del := 0, 0
+	langs := map[string]int{}
+	risky := 0
+	for _, f := range kept {
+		add += f.Additions
+		del += f.Deletions
+		if f.Language != "" {
+			langs[f.Language]++
+		}
+		if riskyPath.MatchString(f.Path()) {
+			risky++
+		}
+	}
+	var ls []string
+	for l, n := range langs {
+		ls = append(ls, fmt.Sprintf("%s (%d)", l, n))
+	}
+	sort.Strings(ls)
+	risk := "low"
+	switch {
+	case risky > 0:
+		risk = "high"
+	case add+del > 400:
+		risk = "medium"
+	}
+	s := fmt.Sprintf("Dry run: no model was called. %d file(s) to review, +%d −%d lines", len(kept), add, del)
+	if len(ls) > 0 {
+		s += " in " + strings.Join(ls, ", ")
+	}
+	s += fmt.Sprintf(". The %s tier would make %d model call(s) with about %d input tokens (estimated cost $%.4f). Risk %q is a heuristic from paths and size, not a model's judgement.",
+		d.Tier, plan.Usage.Calls, plan.Usage.InputTokens, plan.Usage.CostUSD, risk)
+	return s, risk
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
