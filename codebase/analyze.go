@@ -1,0 +1,459 @@
+package codebase
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/reviewbot/reviewbot/languages"
+)
+
+// Change kinds of an Impact.
+const (
+	ChangeModified  = "modified"  // body changed, header unchanged
+	ChangeSignature = "signature" // header (name line, parameters, results) changed
+	ChangeDeleted   = "deleted"
+	ChangeRenamed   = "renamed"
+)
+
+// DefaultTokenBudget is the context budget when Options.TokenBudget is 0.
+const DefaultTokenBudget = 8000
+
+// changedDef is one definition the change touched.
+type changedDef struct {
+	def     languages.Definition
+	file    *parsedFile // head file, or base file for deleted and renamed
+	change  string      // one of the Change* constants, or "added"
+	newName string      // for renamed: the name at head
+	headDef *languages.Definition
+	headPF  *parsedFile
+}
+
+const changeAdded = "added"
+
+// dir is the definition's package directory.
+func (c *changedDef) dir() string { return dirOf(c.file.path) }
+
+// pkgName is the package or module the definition belongs to, for display.
+func (c *changedDef) pkgName() string {
+	if c.file.syms != nil && c.file.syms.Package != "" && c.file.lang == "Go" {
+		return c.file.syms.Package
+	}
+	base := path.Base(c.file.path)
+	stem := strings.TrimSuffix(base, path.Ext(base))
+	if stem == "__init__" || stem == "index" {
+		if d := dirOf(c.file.path); d != "" {
+			return path.Base(d)
+		}
+	}
+	return stem
+}
+
+// symbol is the display name: pkg.Func at top level, Type.Method inside a
+// type, module.func for other languages.
+func (c *changedDef) symbol() string {
+	if c.def.Container != "" {
+		return c.def.Container + "." + c.def.Name
+	}
+	return c.pkgName() + "." + c.def.Name
+}
+
+// analyzer holds the state of one Analyze call.
+type analyzer struct {
+	opt        Options
+	head, base *snapshot
+	stats      *counters
+	notes      []string
+	added      map[string]map[int]bool // head path → added lines
+	changed    []*changedDef
+	headFiles  map[string]*parsedFile // changed files at head
+	gone       []goneSet
+}
+
+// Analyze computes the context pack and the downstream impact of a change.
+// It reads only what the change needs: the changed files, then files that
+// mention a changed or used name as a whole word, parsing only those.
+// Failures to analyse parts (unsupported languages, oversized files) are
+// reported in Notes; an error is returned only when the head snapshot
+// cannot be listed or the context is cancelled.
+func Analyze(ctx context.Context, opt Options) (*Analysis, error) {
+	start := time.Now()
+	if opt.Head == nil {
+		return nil, errors.New("analyze: no head snapshot")
+	}
+	if opt.TokenBudget <= 0 {
+		opt.TokenBudget = DefaultTokenBudget
+	}
+	a := &analyzer{opt: opt, stats: &counters{}, added: map[string]map[int]bool{}, headFiles: map[string]*parsedFile{}}
+	var err error
+	if a.head, err = newSnapshot(ctx, opt.Head, a.stats); err != nil {
+		return nil, fmt.Errorf("analyze head: %w", err)
+	}
+	if opt.Base != nil {
+		if a.base, err = newSnapshot(ctx, opt.Base, a.stats); err != nil {
+			return nil, fmt.Errorf("analyze base: %w", err)
+		}
+	} else {
+		a.notes = append(a.notes, "no base snapshot: deleted and renamed definitions were not detected")
+	}
+	for _, c := range opt.Changes {
+		if c.Path != "" {
+			a.added[c.Path] = setOf(c.Added)
+		}
+	}
+	if err := a.findChanged(ctx); err != nil {
+		return nil, err
+	}
+	impacts, refs, err := a.impact(ctx)
+	if err != nil {
+		return nil, err
+	}
+	items, err := a.contextPack(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	res := &Analysis{Context: items, Impact: impacts}
+	res.Notes = append(a.notes, a.stats.notes()...)
+	res.Stats = Stats{
+		FilesListed:  len(a.head.files),
+		FilesScanned: int(a.stats.scanned.Load()),
+		FilesParsed:  int(a.stats.parsed.Load()),
+		Duration:     time.Since(start),
+	}
+	for _, c := range a.changed {
+		if c.change != changeAdded {
+			res.Stats.ChangedDefs++
+		}
+	}
+	for _, it := range items {
+		res.Stats.ContextTokens += it.Tokens
+	}
+	return res, nil
+}
+
+// notes turns the skip counters into human-readable notes.
+func (c *counters) notes() []string {
+	var out []string
+	list := func(what string, ps []string) {
+		if len(ps) == 0 {
+			return
+		}
+		sort.Strings(ps)
+		shown := ps[:min(len(ps), 5)]
+		more := ""
+		if len(ps) > len(shown) {
+			more = fmt.Sprintf(" and %d more", len(ps)-len(shown))
+		}
+		out = append(out, fmt.Sprintf("skipped %d %s: %s%s", len(ps), what, strings.Join(shown, ", "), more))
+	}
+	list("files over 1 MB", c.bigFiles)
+	list("binary files", c.binaryFiles)
+	list("unreadable files", c.readErrors)
+	langs := make([]string, 0, len(c.unsupported))
+	for l := range c.unsupported {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	for _, l := range langs {
+		out = append(out, fmt.Sprintf("no symbol extractor for %s (%d files): those files get line windows only and are not searched for references", l, c.unsupported[l]))
+	}
+	return out
+}
+
+func setOf(lines []int) map[int]bool {
+	m := make(map[int]bool, len(lines))
+	for _, l := range lines {
+		m[l] = true
+	}
+	return m
+}
+
+// findChanged works out which definitions the change touched, at head
+// (added lines) and at base (removed lines, deletions, renames).
+func (a *analyzer) findChanged(ctx context.Context) error {
+	for _, c := range a.opt.Changes {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var hf, bf *parsedFile
+		if c.Path != "" && c.Status != "deleted" {
+			pf, err := a.head.get(ctx, c.Path)
+			if err != nil && !errors.Is(err, errSkipped) {
+				a.notes = append(a.notes, fmt.Sprintf("could not read %s at head: %v", c.Path, err))
+			}
+			if pf != nil {
+				if c.Language != "" && pf.lang != c.Language {
+					// The diff knew better (e.g. from .gitattributes).
+					pf = a.head.reparse(pf, c.Language)
+				}
+				hf = pf
+				a.headFiles[c.Path] = pf
+			}
+		}
+		old := c.OldPath
+		if old == "" && c.Status != "added" {
+			old = c.Path
+		}
+		if a.base != nil && old != "" && c.Status != "added" && a.base.has[old] {
+			pf, err := a.base.get(ctx, old)
+			if err != nil && !errors.Is(err, errSkipped) {
+				a.notes = append(a.notes, fmt.Sprintf("could not read %s at base: %v", old, err))
+			}
+			bf = pf
+		}
+		a.compareFile(c, hf, bf)
+	}
+	return a.settleGone(ctx)
+}
+
+// compareFile finds the touched definitions of one changed file.
+func (a *analyzer) compareFile(c Change, hf, bf *parsedFile) {
+	var headDefs, baseDefs []languages.Definition
+	if hf != nil && hf.syms != nil {
+		headDefs = hf.syms.Definitions
+	}
+	if bf != nil && bf.syms != nil {
+		baseDefs = bf.syms.Definitions
+	}
+	headByName := indexDefs(headDefs)
+	baseByName := indexDefs(baseDefs)
+	seen := map[string]bool{}
+
+	// Head side: the innermost definition around each added line.
+	for _, l := range sortedLines(c.Added) {
+		i := innermost(headDefs, l)
+		if i < 0 {
+			continue
+		}
+		d := headDefs[i]
+		q := d.QualifiedName()
+		if seen[q] {
+			continue
+		}
+		seen[q] = true
+		cd := &changedDef{def: d, file: hf, headDef: &headDefs[i], headPF: hf}
+		switch bi, ok := baseByName[q]; {
+		case ok:
+			cd.change = compareDefs(bf, baseDefs[bi], hf, d)
+		case a.base != nil || c.Status == "added":
+			cd.change = changeAdded // renames are paired below
+		case l <= d.SignatureEnd:
+			// Without a base only the line position tells what changed.
+			cd.change = ChangeSignature
+		default:
+			cd.change = ChangeModified
+		}
+		a.changed = append(a.changed, cd)
+	}
+
+	// Base side: definitions around removed lines that survive at head.
+	for _, l := range sortedLines(c.Removed) {
+		i := innermost(baseDefs, l)
+		if i < 0 {
+			continue
+		}
+		d := baseDefs[i]
+		q := d.QualifiedName()
+		if seen[q] {
+			continue
+		}
+		if hi, ok := headByName[q]; ok {
+			seen[q] = true
+			a.changed = append(a.changed, &changedDef{
+				def: headDefs[hi], file: hf, headDef: &headDefs[hi], headPF: hf,
+				change: compareDefs(bf, d, hf, headDefs[hi]),
+			})
+		}
+	}
+
+	// Definitions present at base and gone from the file at head. A head
+	// file we could not parse proves nothing is gone.
+	if hf != nil && hf.syms == nil {
+		return
+	}
+	var gone []languages.Definition
+	for _, d := range baseDefs {
+		if _, ok := headByName[d.QualifiedName()]; !ok && d.Kind != languages.KindModule {
+			gone = append(gone, d)
+		}
+	}
+	if len(gone) > 0 {
+		a.gone = append(a.gone, goneSet{bf: bf, hf: hf, defs: gone})
+	}
+}
+
+// goneSet is the definitions of one file that vanished from it at head.
+type goneSet struct {
+	bf, hf *parsedFile
+	defs   []languages.Definition
+}
+
+// settleGone decides, for every vanished definition, whether it moved to
+// another file of the same Go package (no impact), was renamed, or deleted.
+// The move check for all files is one scan of the packages concerned.
+func (a *analyzer) settleGone(ctx context.Context) error {
+	words := map[string]bool{}
+	dirs := map[string]bool{}
+	for _, g := range a.gone {
+		if g.bf.lang != "Go" {
+			continue
+		}
+		dirs[a.goneDir(g)] = true
+		for _, d := range g.defs {
+			words[d.Name] = true
+		}
+	}
+	var paths []string
+	for d := range dirs {
+		for _, p := range a.head.byDir[d] {
+			if strings.HasSuffix(p, ".go") {
+				paths = append(paths, p)
+			}
+		}
+	}
+	sort.Strings(paths)
+	found, err := a.head.scan(ctx, paths, words)
+	if err != nil {
+		return fmt.Errorf("check moved definitions: %w", err)
+	}
+	// dir + package + qualified name of every candidate present at head.
+	present := map[string]bool{}
+	for _, pf := range found {
+		if pf.syms == nil {
+			continue
+		}
+		for _, d := range pf.syms.Definitions {
+			if words[d.Name] {
+				present[dirOf(pf.path)+"\x00"+pf.syms.Package+"\x00"+d.QualifiedName()] = true
+			}
+		}
+	}
+	for _, g := range a.gone {
+		var still []languages.Definition
+		for _, d := range g.defs {
+			if g.bf.lang == "Go" && present[a.goneDir(g)+"\x00"+g.bf.syms.Package+"\x00"+d.QualifiedName()] {
+				continue
+			}
+			still = append(still, d)
+		}
+		a.pairRenames(g.bf, g.hf, still)
+	}
+	return nil
+}
+
+// goneDir is the package directory a vanished definition belonged to at
+// head: that of the file's new path when it was renamed.
+func (a *analyzer) goneDir(g goneSet) string {
+	if g.hf != nil {
+		return dirOf(g.hf.path)
+	}
+	return dirOf(g.bf.path)
+}
+
+// pairRenames turns definitions gone from a file into renames when a new
+// definition of the same kind and container took their place: with the same
+// body, or as the only candidate on both sides.
+func (a *analyzer) pairRenames(bf, hf *parsedFile, gone []languages.Definition) {
+	var fresh []*changedDef
+	for _, cd := range a.changed {
+		if cd.change == changeAdded && cd.file == hf && hf != nil {
+			fresh = append(fresh, cd)
+		}
+	}
+	key := func(d languages.Definition) string { return string(d.Kind) + "\x00" + d.Container }
+	count := func(k string) (g, f int) {
+		for _, d := range gone {
+			if key(d) == k {
+				g++
+			}
+		}
+		for _, cd := range fresh {
+			if key(cd.def) == k {
+				f++
+			}
+		}
+		return g, f
+	}
+	used := map[*changedDef]bool{}
+	for _, d := range gone {
+		cd := &changedDef{def: d, file: bf, change: ChangeDeleted}
+		g, f := count(key(d))
+		for _, n := range fresh {
+			if used[n] || key(n.def) != key(d) {
+				continue
+			}
+			if bodyText(bf, d) == bodyText(hf, n.def) || g == 1 && f == 1 {
+				used[n] = true
+				cd.change, cd.newName = ChangeRenamed, n.def.Name
+				cd.headDef, cd.headPF = n.headDef, hf
+				break
+			}
+		}
+		a.changed = append(a.changed, cd)
+	}
+}
+
+// compareDefs classifies a definition present on both sides.
+func compareDefs(bf *parsedFile, bd languages.Definition, hf *parsedFile, hd languages.Definition) string {
+	if bf == nil || hf == nil {
+		return ChangeModified
+	}
+	b := normalizeSpace(bf.lines(bd.StartLine, bd.SignatureEnd))
+	h := normalizeSpace(hf.lines(hd.StartLine, hd.SignatureEnd))
+	// The header's last line may carry body text ("func f() { return 1 }"):
+	// when one side merely extends the other, only the body moved.
+	if b == h || strings.HasPrefix(b, h) || strings.HasPrefix(h, b) {
+		return ChangeModified
+	}
+	return ChangeSignature
+}
+
+// bodyText is a definition's text after its header, whitespace-normalized.
+func bodyText(f *parsedFile, d languages.Definition) string {
+	if f == nil {
+		return ""
+	}
+	return normalizeSpace(f.lines(d.SignatureEnd+1, d.EndLine))
+}
+
+func normalizeSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// indexDefs maps qualified names to the first definition carrying them.
+func indexDefs(defs []languages.Definition) map[string]int {
+	m := make(map[string]int, len(defs))
+	for i, d := range defs {
+		if _, ok := m[d.QualifiedName()]; !ok {
+			m[d.QualifiedName()] = i
+		}
+	}
+	return m
+}
+
+// innermost returns the index of the smallest definition spanning line, or
+// -1. The smallest wins so that a changed method counts as the method, not
+// as its whole class.
+func innermost(defs []languages.Definition, line int) int {
+	best := -1
+	for i, d := range defs {
+		if d.StartLine > line {
+			break // sorted by StartLine
+		}
+		if line > d.EndLine || d.Kind == languages.KindModule {
+			continue
+		}
+		if best < 0 || d.EndLine-d.StartLine < defs[best].EndLine-defs[best].StartLine {
+			best = i
+		}
+	}
+	return best
+}
+
+func sortedLines(ls []int) []int {
+	out := append([]int(nil), ls...)
+	sort.Ints(out)
+	return out
+}

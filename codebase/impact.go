@@ -1,0 +1,534 @@
+package codebase
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/go-enry/go-enry/v2"
+
+	"github.com/reviewbot/reviewbot/languages"
+)
+
+// maxLocations caps the locations listed per impact; the summary still
+// counts them all.
+const maxLocations = 200
+
+// commonNames are method (and implicitly visible function) names shared by
+// so many unrelated types that matching them by name alone, without type
+// information, would list mostly false references. Their impact entry says
+// so instead of listing noise.
+var commonNames = setOfStrings(
+	// Go's well-known interface methods and conventional names.
+	"String", "Error", "Close", "Len", "Less", "Swap", "Read", "Write", "Get", "Set",
+	"Run", "Init", "Reset", "Next", "Equal", "Hash", "Lock", "Unlock", "Start", "Stop",
+	"Open", "Name", "Type", "Value", "Key", "Do", "Apply", "Validate", "Handle",
+	"ServeHTTP", "MarshalJSON", "UnmarshalJSON", "Unwrap", "Is", "As", "Format",
+	// Python, JavaScript, Java, Ruby conventions.
+	"__init__", "__str__", "__repr__", "__eq__", "__hash__", "__call__", "__enter__", "__exit__",
+	"toString", "equals", "hashCode", "constructor", "render", "main", "init", "new",
+	"get", "set", "run", "close", "update", "setUp", "tearDown", "initialize", "to_s", "call",
+	"length", "size", "push", "add", "remove", "then", "map", "filter",
+)
+
+func setOfStrings(ss ...string) map[string]bool {
+	m := make(map[string]bool, len(ss))
+	for _, s := range ss {
+		m[s] = true
+	}
+	return m
+}
+
+// refSite is one reference found to a changed definition.
+type refSite struct {
+	file *parsedFile
+	line int
+}
+
+// target is a changed definition being searched for.
+type target struct {
+	cd     *changedDef
+	name   string // the name its references use (the old name when renamed)
+	group  string // language group of its file
+	lang   string
+	member bool // a method or other member: found as x.Name
+	common bool // name too common to match without types
+	sites  []refSite
+}
+
+// impact finds the references of every changed definition and turns them
+// into the Impact list. It returns the reference sites too, for callers in
+// the context pack.
+func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refSite, error) {
+	var targets []*target
+	byName := map[string][]*target{}
+	groupWords := map[string]map[string]bool{}
+	for _, cd := range a.changed {
+		if cd.change == changeAdded || cd.file == nil || cd.file.syms == nil {
+			continue
+		}
+		t := &target{cd: cd, name: cd.def.Name, lang: cd.file.lang, group: languageGroup(cd.file.lang)}
+		t.member = cd.def.Kind == languages.KindMethod || cd.def.Container != ""
+		if t.lang == "Go" {
+			// Go functions resolve through imports, so only methods are
+			// matched by bare name.
+			t.common = t.member && commonNames[t.name]
+		} else {
+			t.common = (t.member || !explicitImports[t.lang]) && commonNames[t.name]
+		}
+		targets = append(targets, t)
+		if t.common {
+			continue
+		}
+		byName[t.name] = append(byName[t.name], t)
+		if groupWords[t.group] == nil {
+			groupWords[t.group] = map[string]bool{}
+		}
+		groupWords[t.group][t.name] = true
+	}
+
+	// Candidate files: those of the same language group. Unexported Go
+	// names are visible in their own directory only, so when every Go
+	// target is unexported the scan stays inside those directories.
+	goDirs, goAll := map[string]bool{}, false
+	for _, t := range targets {
+		if t.lang == "Go" && !t.common {
+			goDirs[t.cd.dir()] = true
+			goAll = goAll || t.cd.def.Exported
+		}
+	}
+	groupCache := map[string]string{}
+	var paths []string
+	words := map[string]bool{}
+	for _, ws := range groupWords {
+		for w := range ws {
+			words[w] = true
+		}
+	}
+	for _, p := range a.head.files {
+		if ignoredDir(p) {
+			continue
+		}
+		g := pathGroup(p, groupCache)
+		if groupWords[g] == nil {
+			continue
+		}
+		if g == "Go" && !goAll && !goDirs[dirOf(p)] {
+			continue
+		}
+		paths = append(paths, p)
+	}
+	found, err := a.head.scan(ctx, paths, words)
+	if err != nil {
+		return nil, nil, fmt.Errorf("search references: %w", err)
+	}
+
+	for _, pf := range found {
+		if pf.syms == nil {
+			continue
+		}
+		added := a.added[pf.path]
+		imports := newImportView(ctx, a.head, pf)
+		for _, r := range pf.syms.References {
+			ts := byName[r.Name]
+			if len(ts) == 0 || added[r.Line] || onDefinitionLine(pf, r) {
+				continue
+			}
+			for _, t := range ts {
+				if languageGroup(pf.lang) == t.group && a.matches(t, pf, imports, r) {
+					t.sites = append(t.sites, refSite{file: pf, line: r.Line})
+				}
+			}
+		}
+	}
+
+	var out []Impact
+	sites := map[*changedDef][]refSite{}
+	for _, t := range targets {
+		t.sites = dedupeSites(t.sites)
+		sites[t.cd] = t.sites
+		if im, ok := t.impact(); ok {
+			out = append(out, im)
+		}
+	}
+	rank := map[string]int{ChangeDeleted: 0, ChangeRenamed: 1, ChangeSignature: 2, ChangeModified: 3}
+	sort.SliceStable(out, func(i, j int) bool {
+		if rank[out[i].Change] != rank[out[j].Change] {
+			return rank[out[i].Change] < rank[out[j].Change]
+		}
+		return out[i].Symbol < out[j].Symbol
+	})
+	return out, sites, nil
+}
+
+// impact renders one target; a body-only change with no references is left
+// out, since it says nothing a reader of the diff does not already know.
+func (t *target) impact() (Impact, bool) {
+	im := Impact{Symbol: t.cd.symbol(), Change: t.cd.change, Locations: []string{}}
+	var what string
+	switch t.cd.change {
+	case ChangeSignature:
+		what = "signature changed"
+	case ChangeModified:
+		what = "body changed"
+	case ChangeDeleted:
+		what = "deleted"
+	case ChangeRenamed:
+		what = "renamed to " + t.cd.newName
+	}
+	if t.common {
+		if t.cd.change == ChangeModified {
+			return im, false
+		}
+		im.Summary = what + "; name too common to trace without type information, references not searched"
+		return im, true
+	}
+	if len(t.sites) == 0 && t.cd.change == ChangeModified {
+		return im, false
+	}
+	files := map[string]bool{}
+	for _, s := range t.sites {
+		files[s.file.path] = true
+		if len(im.Locations) < maxLocations {
+			im.Locations = append(im.Locations, s.file.path+":"+strconv.Itoa(s.line))
+		}
+	}
+	gone := t.cd.change == ChangeDeleted || t.cd.change == ChangeRenamed
+	switch {
+	case len(t.sites) == 0 && gone:
+		im.Summary = what + "; no remaining references found"
+	case len(t.sites) == 0:
+		im.Summary = what + "; no references found outside the change"
+	default:
+		remaining := ""
+		if gone {
+			remaining = " remaining"
+		}
+		im.Summary = fmt.Sprintf("%s; %s%s in %s", what, plural(len(t.sites), "reference"), remaining, plural(len(files), "file"))
+		if len(t.sites) > maxLocations {
+			im.Summary += fmt.Sprintf(" (first %d listed)", maxLocations)
+		}
+		switch {
+		case t.member:
+			im.Summary += "; matched by member name, receiver type not checked"
+		case t.lang != "Go" && !explicitImports[t.lang]:
+			im.Summary += "; matched by name"
+		}
+	}
+	return im, true
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+func dedupeSites(ss []refSite) []refSite {
+	sort.Slice(ss, func(i, j int) bool {
+		if ss[i].file.path != ss[j].file.path {
+			return ss[i].file.path < ss[j].file.path
+		}
+		return ss[i].line < ss[j].line
+	})
+	out := ss[:0]
+	for i, s := range ss {
+		if i > 0 && s.file.path == ss[i-1].file.path && s.line == ss[i-1].line {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// onDefinitionLine reports whether r names a definition in its own header,
+// which some extractors list as a reference.
+func onDefinitionLine(pf *parsedFile, r languages.Reference) bool {
+	for _, d := range pf.syms.Definitions {
+		if d.StartLine > r.Line {
+			break
+		}
+		if d.Name == r.Name && r.Line <= d.SignatureEnd {
+			return true
+		}
+	}
+	return false
+}
+
+// pathGroup is the language group of a path judged by its name alone; an
+// ambiguous extension (.h) counts when all its candidates share a group.
+func pathGroup(p string, cache map[string]string) string {
+	ext := path.Ext(p)
+	if ext == "" {
+		ext = path.Base(p)
+	}
+	if g, ok := cache[ext]; ok {
+		return g
+	}
+	g := ""
+	if lang := detectLanguage(p, nil); lang != "" {
+		g = languageGroup(lang)
+	} else if cands := enry.GetLanguagesByExtension(p, nil, nil); len(cands) > 0 {
+		g = languageGroup(cands[0])
+		for _, c := range cands[1:] {
+			if languageGroup(c) != g {
+				g = ""
+				break
+			}
+		}
+	}
+	cache[ext] = g
+	return g
+}
+
+// matches decides whether reference r in file pf refers to target t, as far
+// as syntax can tell.
+func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r languages.Reference) bool {
+	if t.lang == "Go" && pf.lang == "Go" {
+		return a.matchesGo(t, pf, iv, r)
+	}
+	sameFile := pf.path == t.cd.file.path || t.cd.headPF != nil && pf.path == t.cd.headPF.path
+	if t.member {
+		// obj.method(): the receiver's type is unknown, so any member
+		// access with that name counts; a bare call only in its own file
+		// (Ruby's implicit self, a Python class body).
+		return r.Qualifier != "" || sameFile
+	}
+	if sameFile {
+		return r.Qualifier == ""
+	}
+	if !explicitImports[t.lang] {
+		return true
+	}
+	// Python and JS/TS: the file must import the definition's module.
+	return iv.importsModule(t.cd.file.path, r.Qualifier)
+}
+
+// matchesGo applies Go's scoping: pkg.Func only through an import of the
+// definition's package directory, bare Func only inside that package,
+// unexported names only inside their directory, x.Method for any method of
+// that name unless x is an imported package.
+func (a *analyzer) matchesGo(t *target, pf *parsedFile, iv *importView, r languages.Reference) bool {
+	sameDir := dirOf(pf.path) == t.cd.dir()
+	if !t.cd.def.Exported && !sameDir {
+		return false
+	}
+	samePkg := sameDir && pf.syms.Package == t.cd.file.syms.Package
+	if r.Qualifier == "" {
+		if t.member {
+			return false
+		}
+		return samePkg || iv.dotImports(t.cd.dir())
+	}
+	if iv.isPackage(r.Qualifier) {
+		if t.member {
+			return false // pkg.Name names a package member, never a method
+		}
+		return iv.goPackageDir(r.Qualifier, t.cd.dir(), t.cd.file.syms.Package)
+	}
+	// A qualifier that is not a package is a value or a type: x.Name can
+	// be a method (or a field, which we cannot tell apart without types).
+	return t.member
+}
+
+// importView answers questions about one file's imports.
+type importView struct {
+	s   *snapshot
+	pf  *parsedFile
+	loc map[string]bool // Go local package names in scope
+}
+
+func newImportView(ctx context.Context, s *snapshot, pf *parsedFile) *importView {
+	iv := &importView{s: s, pf: pf}
+	if pf.lang == "Go" {
+		iv.loc = map[string]bool{}
+		for _, im := range pf.syms.Imports {
+			if im.Alias != "" {
+				iv.loc[im.Alias] = true
+			} else {
+				iv.loc[goGuessPackageName(im.Path)] = true
+				// The real package name may differ from the path; an
+				// in-repository package tells us.
+				if d, ok := s.goImportDir(im.Path); ok {
+					if n := s.goPackageName(ctx, d); n != "" {
+						iv.loc[n] = true
+					}
+				}
+			}
+		}
+	}
+	return iv
+}
+
+// isPackage reports whether a Go qualifier names an imported package.
+func (iv *importView) isPackage(q string) bool { return iv.loc[q] }
+
+// goPackageDir reports whether qualifier q is an import of directory dir,
+// whose package is called pkgName.
+func (iv *importView) goPackageDir(q, dir, pkgName string) bool {
+	for _, im := range iv.pf.syms.Imports {
+		d, ok := iv.s.goImportDir(im.Path)
+		if !ok || d != dir {
+			continue
+		}
+		local := im.Alias
+		if local == "" {
+			local = pkgName
+		}
+		if local == q {
+			return true
+		}
+	}
+	return false
+}
+
+// dotImports reports a dot import of directory dir.
+func (iv *importView) dotImports(dir string) bool {
+	for _, im := range iv.pf.syms.Imports {
+		if im.Alias != "." {
+			continue
+		}
+		if d, ok := iv.s.goImportDir(im.Path); ok && d == dir {
+			return true
+		}
+	}
+	return false
+}
+
+// goGuessPackageName guesses a Go package name from its import path: the
+// last element without a major-version suffix or gopkg.in's ".vN".
+func goGuessPackageName(imp string) string {
+	elems := strings.Split(imp, "/")
+	last := elems[len(elems)-1]
+	if len(elems) > 1 && len(last) > 1 && last[0] == 'v' && isDigits(last[1:]) {
+		last = elems[len(elems)-2]
+	}
+	if i := strings.Index(last, ".v"); i > 0 && isDigits(last[i+2:]) {
+		last = last[:i]
+	}
+	last = strings.TrimPrefix(last, "go-")
+	return strings.NewReplacer("-", "_", ".", "_").Replace(last)
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// goPackageName returns the package clause of a directory's non-test Go
+// files, reading one file if none is parsed yet.
+func (s *snapshot) goPackageName(ctx context.Context, dir string) string {
+	s.mu.Lock()
+	if n, ok := s.pkgNames[dir]; ok {
+		s.mu.Unlock()
+		return n
+	}
+	s.mu.Unlock()
+	name := ""
+	for _, p := range s.byDir[dir] {
+		if !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		if pf, _, ok := s.lookup(p); ok && pf != nil && pf.syms != nil {
+			name = pf.syms.Package
+			break
+		}
+		if pf, err := s.get(ctx, p); err == nil && pf.syms != nil {
+			name = pf.syms.Package
+			break
+		}
+	}
+	s.mu.Lock()
+	s.pkgNames[dir] = name
+	s.mu.Unlock()
+	return name
+}
+
+// importsModule reports whether the file imports the module defined in
+// defPath (Python or JS/TS), directly or, when qual is set, through a
+// package whose member qual is that module.
+func (iv *importView) importsModule(defPath, qual string) bool {
+	key := moduleKey(defPath)
+	for _, im := range iv.pf.syms.Imports {
+		res, rel := resolveImport(iv.pf, im.Path)
+		if res == "" {
+			continue
+		}
+		cands := []string{res, dirOf(res)} // `from pkg.mod import f` may arrive as "pkg.mod.f"
+		if qual != "" {
+			cands = append(cands, res+"/"+qual)
+		}
+		for _, c := range cands {
+			if c == "" {
+				continue
+			}
+			if c == key || !rel && strings.HasSuffix(key, "/"+c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// moduleKey is a source path as imports name it: without extension, and a
+// package's __init__.py or index.ts standing for its directory.
+func moduleKey(p string) string {
+	base := path.Base(p)
+	stem := strings.TrimSuffix(base, path.Ext(base))
+	if stem == "__init__" || stem == "index" || stem == "mod" && strings.HasSuffix(p, ".rs") {
+		return dirOf(p)
+	}
+	return strings.TrimSuffix(p, path.Ext(p))
+}
+
+// resolveImport turns an import as written into a slash path comparable
+// with moduleKey. rel reports a relative import, resolved exactly; others
+// are matched as a suffix (absolute package paths, TS path aliases).
+func resolveImport(pf *parsedFile, imp string) (res string, rel bool) {
+	imp = strings.Trim(imp, "\"'`<> ")
+	if imp == "" {
+		return "", false
+	}
+	if pf.lang == "Python" {
+		n := len(imp) - len(strings.TrimLeft(imp, "."))
+		rest := strings.ReplaceAll(imp[n:], ".", "/")
+		if n == 0 {
+			return rest, false
+		}
+		base := dirOf(pf.path)
+		for range n - 1 {
+			base = dirOf(base)
+		}
+		return strings.TrimPrefix(path.Join(base, rest), "/"), true
+	}
+	if strings.HasPrefix(imp, "./") || strings.HasPrefix(imp, "../") {
+		p := path.Join(dirOf(pf.path), imp)
+		switch path.Ext(p) {
+		case ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".h", ".hpp":
+			p = strings.TrimSuffix(p, path.Ext(p))
+		}
+		if strings.HasPrefix(p, "../") {
+			return "", false // outside the repository
+		}
+		return moduleKey(p + ".x"), true
+	}
+	for _, alias := range []string{"@/", "~/"} {
+		imp = strings.TrimPrefix(imp, alias)
+	}
+	switch path.Ext(imp) {
+	case ".js", ".jsx", ".ts", ".tsx", ".h", ".hpp":
+		imp = strings.TrimSuffix(imp, path.Ext(imp))
+	}
+	return imp, false
+}
