@@ -56,6 +56,17 @@ func runReview(ctx context.Context, args []string, getenv func(string) string, s
 	default:
 		return usagef("--format must be text, markdown or json, not %q", *format)
 	}
+	var flagTier tiers.Tier
+	if *tier != "" {
+		t, err := tiers.ParseTier(*tier)
+		if err != nil {
+			return usagef("--tier: %v", err)
+		}
+		flagTier = t
+	}
+	if *failOn != "" && review.SeverityRank(*failOn) >= len(review.Severities) {
+		return usagef("--fail-on must be one of %s, not %q", strings.Join(review.Severities, ", "), *failOn)
+	}
 	logLevel := slog.LevelWarn
 	if *verbose {
 		logLevel = slog.LevelInfo
@@ -92,16 +103,9 @@ func runReview(ctx context.Context, args []string, getenv func(string) string, s
 		}
 	}
 	if *tier != "" {
-		t, err := tiers.ParseTier(*tier)
-		if err != nil {
-			return usagef("--tier: %v", err)
-		}
-		cfg.Tier, cfg.Origins["tier"] = string(t), "flag --tier"
+		cfg.Tier, cfg.Origins["tier"] = string(flagTier), "flag --tier"
 	}
 	if *failOn != "" {
-		if review.SeverityRank(*failOn) >= len(review.Severities) {
-			return usagef("--fail-on must be one of %s, not %q", strings.Join(review.Severities, ", "), *failOn)
-		}
 		cfg.FailOn, cfg.Origins["fail_on"] = *failOn, "flag --fail-on"
 	}
 
