@@ -142,6 +142,9 @@ type Result struct {
 	Dropped    []Dropped
 	Usage      Usage
 	Model      string // model ID(s) actually used
+	// Notes are facts about the run worth showing (a route decision for
+	// Auto, context left out, a model without a known price).
+	Notes []string
 }
 
 // Signals are the measured facts the auto router decides from.
