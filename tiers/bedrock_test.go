@@ -230,8 +230,10 @@ func TestBedrockRetriesAndFallback(t *testing.T) {
 			wantCalls: 2, wantModel: DefaultCheapModel,
 		},
 		{
-			name:      "permanent 503 fails visibly after retries",
-			answer:    func(int, bedrockRequest) bedrockAnswer { return errAnswer(http.StatusServiceUnavailable, "ServiceUnavailableException") },
+			name: "permanent 503 fails visibly after retries",
+			answer: func(int, bedrockRequest) bedrockAnswer {
+				return errAnswer(http.StatusServiceUnavailable, "ServiceUnavailableException")
+			},
 			wantCalls: 3, wantErr: true,
 		},
 		{
@@ -246,8 +248,10 @@ func TestBedrockRetriesAndFallback(t *testing.T) {
 			wantCalls: 4, wantModel: DefaultCheapModel + ", " + fallback,
 		},
 		{
-			name:      "validation errors are not retried",
-			answer:    func(int, bedrockRequest) bedrockAnswer { return errAnswer(http.StatusBadRequest, "ValidationException") },
+			name: "validation errors are not retried",
+			answer: func(int, bedrockRequest) bedrockAnswer {
+				return errAnswer(http.StatusBadRequest, "ValidationException")
+			},
 			wantCalls: 1, wantErr: true,
 		},
 	}

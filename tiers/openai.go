@@ -243,4 +243,3 @@ func chatBody(req *Request) chatRequest {
 	}
 	return out
 }
-

@@ -177,4 +177,3 @@ type repairData struct {
 func repairPrompt(d repairData) string {
 	return render("repair.md", d)
 }
-
