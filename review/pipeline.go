@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -70,6 +69,11 @@ func Run(ctx context.Context, job Job, model Model) (*Result, error) {
 	}
 	kept, skipped := FilterFiles(job.Diff, &job.Config, content)
 	res.Skipped = append(res.Skipped, skipped...)
+	for _, f := range kept {
+		if f.Note != "" {
+			res.Notes = append(res.Notes, f.Path()+": "+f.Note)
+		}
+	}
 	res.Files = fileEntries(job.Diff, kept)
 
 	requested := job.Tier
@@ -287,8 +291,6 @@ func mergeImpact(static []Impact, notes []tiers.ImpactNote) []Impact {
 	return static
 }
 
-var riskyPath = regexp.MustCompile(`(?i)(auth|login|passw|secret|credential|crypto|security|permission|acl|oauth|token|session|payment|billing|migrat|\.github/workflows/|dockerfile|sql)`)
-
 // signals measures what the auto router decides from.
 func signals(kept []ReviewFile, skipped []SkippedFile) tiers.Signals {
 	s := tiers.Signals{Files: len(kept)}
@@ -300,7 +302,7 @@ func signals(kept []ReviewFile, skipped []SkippedFile) tiers.Signals {
 			langs[f.Language] = true
 			s.Languages = append(s.Languages, f.Language)
 		}
-		if riskyPath.MatchString(f.Path()) {
+		if tiers.IsRiskyPath(f.Path()) {
 			s.RiskyPaths = append(s.RiskyPaths, f.Path())
 		}
 		docs = docs && f.Docs
@@ -423,7 +425,7 @@ func dryRunSummary(kept []ReviewFile, d tiers.Decision, plan *tiers.PlanResult) 
 		if f.Language != "" {
 			langs[f.Language]++
 		}
-		if riskyPath.MatchString(f.Path()) {
+		if tiers.IsRiskyPath(f.Path()) {
 			risky++
 		}
 	}
