@@ -138,7 +138,7 @@ func Analyze(ctx context.Context, opt Options) (*Analysis, error) {
 // notes turns the skip counters into human-readable notes.
 func (c *counters) notes() []string {
 	var out []string
-	list := func(what string, ps []string) {
+	list := func(kind, why string, ps []string) {
 		if len(ps) == 0 {
 			return
 		}
@@ -148,11 +148,11 @@ func (c *counters) notes() []string {
 		if len(ps) > len(shown) {
 			more = fmt.Sprintf(" and %d more", len(ps)-len(shown))
 		}
-		out = append(out, fmt.Sprintf("skipped %d %s: %s%s", len(ps), what, strings.Join(shown, ", "), more))
+		out = append(out, fmt.Sprintf("skipped %s%s: %s%s", plural(len(ps), kind), why, strings.Join(shown, ", "), more))
 	}
-	list("files over 1 MB", c.bigFiles)
-	list("binary files", c.binaryFiles)
-	list("unreadable files", c.readErrors)
+	list("file", " over 1 MB", c.bigFiles)
+	list("binary file", "", c.binaryFiles)
+	list("unreadable file", "", c.readErrors)
 	langs := make([]string, 0, len(c.unsupported))
 	for l := range c.unsupported {
 		langs = append(langs, l)

@@ -4,27 +4,18 @@ import (
 	"path"
 	"strings"
 
-	"github.com/go-enry/go-enry/v2"
+	"github.com/reviewbot/reviewbot/languages"
 )
 
-// detectLanguage names a file's linguist language. The extension or file
-// name decides when it is unambiguous; only otherwise is content consulted,
-// and then only its head, because enry's classifier is slow on big files.
-// TODO: switch to languages.Detect once the languages package offers it.
+// detectLanguage names a file's linguist language through languages.Detect.
+// Only the head of the content is passed: the extension settles nearly
+// every file, and enry's classifier, used for the ambiguous rest, is slow
+// on big inputs while a few kilobytes tell it as much.
 func detectLanguage(p string, content []byte) string {
-	if lang, safe := enry.GetLanguageByExtension(p); safe {
-		return lang
-	}
-	if lang, safe := enry.GetLanguageByFilename(p); safe {
-		return lang
-	}
-	if content == nil {
-		return ""
-	}
 	if len(content) > 16<<10 {
 		content = content[:16<<10]
 	}
-	return enry.GetLanguage(path.Base(p), content)
+	return languages.Detect(p, content)
 }
 
 // languageGroup puts languages whose files reference each other's
@@ -51,10 +42,12 @@ var explicitImports = map[string]bool{
 	"Python": true, "JavaScript": true, "TypeScript": true, "TSX": true, "JSX": true,
 }
 
-// isTestPath reports whether a path looks like a test file by the usual
-// conventions of the common languages.
-// TODO: switch to languages.IsTestFile once it exists.
-func isTestPath(p string) bool {
+// isTestPath reports whether a path holds tests, by the language's own
+// conventions and by the naming patterns testNamesFor produces.
+func isTestPath(lang, p string) bool {
+	if lang != "" && languages.IsTestFile(lang, p) {
+		return true
+	}
 	base := path.Base(p)
 	stem := strings.TrimSuffix(base, path.Ext(base))
 	switch {
@@ -74,7 +67,7 @@ func testNamesFor(p string) []string {
 	base := path.Base(p)
 	ext := path.Ext(base)
 	stem := strings.TrimSuffix(base, ext)
-	if stem == "" || isTestPath(p) {
+	if stem == "" || isTestPath("", p) {
 		return nil
 	}
 	names := []string{

@@ -239,12 +239,17 @@ type defRef struct {
 	def  languages.Definition
 }
 
-// scope is where one used name may be defined, in order of preference:
-// directories (a Go package) or single files (a module), and whether the
-// use is a member access (x.Name).
+// scope is where one used name may be defined: tiers in order of
+// preference, each of directories (a Go package) and single files (a
+// module); the first tier with a match wins, so a name defined in the file
+// itself shadows an imported one. member says the use is x.Name.
 type scope struct {
+	tiers  []tier
+	member bool
+}
+
+type tier struct {
 	dirs, files []string
-	member      bool
 }
 
 // usedDefinitions resolves the names used on each hunk's added lines to
@@ -277,12 +282,12 @@ func (a *analyzer) usedDefinitions(ctx context.Context, hs []hunk) ([][]ContextI
 			scopes[i] = a.otherScopes(f, refs[i])
 		}
 		for j, r := range refs[i] {
-			if sc := scopes[i][j]; len(sc.dirs)+len(sc.files) > 0 {
+			for _, tr := range scopes[i][j].tiers {
 				words[r.Name] = true
-				for _, d := range sc.dirs {
+				for _, d := range tr.dirs {
 					dirSet[d] = true
 				}
-				for _, p := range sc.files {
+				for _, p := range tr.files {
 					pathSet[p] = true
 				}
 			}
@@ -335,11 +340,10 @@ func (a *analyzer) usedDefinitions(ctx context.Context, hs []hunk) ([][]ContextI
 	return out, nil
 }
 
-// resolveIn picks the candidates that lie in the scope, in scope order.
-// Member uses match members (or, outside Go, module-level names reached
+// resolveIn picks the candidates in the first tier of the scope that has
+// any. Member uses match members (or, outside Go, module-level names reached
 // through a module qualifier); bare uses match top-level definitions.
 func resolveIn(cands []defRef, sc scope, from *parsedFile) []defRef {
-	var out []defRef
 	ok := func(dr defRef) bool {
 		isMember := dr.def.Container != ""
 		if from.lang == "Go" {
@@ -347,21 +351,27 @@ func resolveIn(cands []defRef, sc scope, from *parsedFile) []defRef {
 		}
 		return sc.member || !isMember || dr.file == from
 	}
-	for _, f := range sc.files {
-		for _, dr := range cands {
-			if dr.file.path == f && ok(dr) {
-				out = append(out, dr)
+	for _, tr := range sc.tiers {
+		var out []defRef
+		for _, f := range tr.files {
+			for _, dr := range cands {
+				if dr.file.path == f && ok(dr) {
+					out = append(out, dr)
+				}
 			}
 		}
-	}
-	for _, d := range sc.dirs {
-		for _, dr := range cands {
-			if dirOf(dr.file.path) == d && ok(dr) {
-				out = append(out, dr)
+		for _, d := range tr.dirs {
+			for _, dr := range cands {
+				if dirOf(dr.file.path) == d && ok(dr) {
+					out = append(out, dr)
+				}
 			}
 		}
+		if len(out) > 0 {
+			return out
+		}
 	}
-	return out
+	return nil
 }
 
 // goScopes: bare names in the file's package, pkg.Name in the imported
@@ -381,7 +391,7 @@ func (a *analyzer) goScopes(ctx context.Context, f *parsedFile, refs []languages
 	for i, r := range refs {
 		switch {
 		case r.Qualifier == "":
-			out[i] = scope{dirs: []string{own}}
+			out[i] = scope{tiers: []tier{{dirs: []string{own}}}}
 		case iv.isPackage(r.Qualifier):
 			for _, im := range f.syms.Imports {
 				d, ok := a.head.goImportDir(im.Path)
@@ -393,50 +403,52 @@ func (a *analyzer) goScopes(ctx context.Context, f *parsedFile, refs []languages
 					local = a.head.goPackageName(ctx, d)
 				}
 				if local == r.Qualifier {
-					out[i] = scope{dirs: []string{d}}
+					out[i] = scope{tiers: []tier{{dirs: []string{d}}}}
 				}
 			}
 		default:
-			out[i] = scope{dirs: append([]string{own}, imported...), member: true}
+			out[i] = scope{tiers: []tier{{dirs: []string{own}}, {dirs: imported}}, member: true}
 		}
 	}
 	return out
 }
 
-// otherScopes: the file itself, the modules it imports, then its directory.
+// otherScopes: the file itself, then the modules it imports, then (where
+// visibility is implicit, as in C or Ruby) the files of its directory.
 func (a *analyzer) otherScopes(f *parsedFile, refs []languages.Reference) []scope {
 	group := languageGroup(f.lang)
 	groupCache := map[string]string{}
-	files := []string{f.path}
 	seen := map[string]bool{f.path: true}
-	add := func(p string) {
+	var imported, near []string
+	add := func(list *[]string, p string) {
 		if !seen[p] && pathGroup(p, groupCache) == group {
 			seen[p] = true
-			files = append(files, p)
+			*list = append(*list, p)
 		}
 	}
+	idx := a.head.moduleIdx()
 	for _, im := range f.syms.Imports {
 		res, rel := resolveImport(f, im.Path)
 		if res == "" {
 			continue
 		}
-		idx := a.head.moduleIdx()
+		cands := idx.suffix[res]
 		if rel {
-			for _, p := range idx.exact[res] {
-				add(p)
-			}
-		} else {
-			for _, p := range idx.suffix[res] {
-				add(p)
-			}
+			cands = idx.exact[res]
+		}
+		for _, p := range cands {
+			add(&imported, p)
 		}
 	}
-	for _, p := range a.head.byDir[dirOf(f.path)] {
-		add(p)
+	if !explicitImports[f.lang] {
+		for _, p := range a.head.byDir[dirOf(f.path)] {
+			add(&near, p)
+		}
 	}
+	tiers := []tier{{files: []string{f.path}}, {files: imported}, {files: near}}
 	out := make([]scope, len(refs))
 	for i, r := range refs {
-		out[i] = scope{files: files, member: r.Qualifier != ""}
+		out[i] = scope{tiers: tiers, member: r.Qualifier != ""}
 	}
 	return out
 }
@@ -479,7 +491,7 @@ func callerItems(cd *changedDef, sites []refSite, dropped map[string]int) []Cont
 		}
 		// A test calling the change is both; it ranks with the tests.
 		kind := KindCaller
-		if isTestPath(s.file.path) {
+		if isTestPath(s.file.lang, s.file.path) {
 			kind = KindTest
 		}
 		out = append(out, newItem(s.file, from, to, kind, cd.symbol(), forPath, forLine))
