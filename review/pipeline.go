@@ -40,6 +40,8 @@ type Job struct {
 	MaxTier tiers.Tier
 	Models  tiers.Config
 	DryRun  bool
+	// ShowPrompts keeps the assembled prompts of a dry run in the result.
+	ShowPrompts bool
 	// Notes are carried into the result (e.g. configuration warnings).
 	Notes  []string
 	Logger *slog.Logger
@@ -128,8 +130,13 @@ func Run(ctx context.Context, job Job, model Model) (*Result, error) {
 		}
 		res.Usage = plan.Usage
 		res.Usage.Estimated = true
+		res.Notes = append(res.Notes, plan.Notes...)
 		for _, c := range plan.Calls {
-			res.Planned = append(res.Planned, PlannedCall{Model: c.Model, Purpose: c.Purpose, Files: c.Files, InputTokens: c.InputTokens, MaxOutputTokens: c.MaxOutputTokens})
+			pc := PlannedCall{Model: c.Model, Purpose: c.Purpose, Files: c.Files, InputTokens: c.InputTokens, MaxOutputTokens: c.MaxOutputTokens}
+			if job.ShowPrompts {
+				pc.System, pc.Prompt = c.System, c.Prompt
+			}
+			res.Planned = append(res.Planned, pc)
 		}
 		for _, u := range plan.Unreviewed {
 			res.Skipped = append(res.Skipped, SkippedFile{Path: u.Path, Reason: u.Reason})
@@ -148,6 +155,7 @@ func Run(ctx context.Context, job Job, model Model) (*Result, error) {
 	}
 	res.Model = out.Model
 	res.Usage = out.Usage
+	res.Notes = append(res.Notes, out.Notes...)
 	res.Summary, res.Risk, res.Labels = out.Summary.Summary, out.Summary.Risk, nonNil(out.Summary.Labels)
 	for _, w := range out.Summary.Walkthrough {
 		res.Walkthrough = append(res.Walkthrough, WalkthroughRow(w))

@@ -283,5 +283,12 @@ func Text(w io.Writer, r *Result, color bool) {
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "%s %s\n", c("2", "note:"), n)
 	}
+	for i, p := range r.Planned {
+		if p.Prompt == "" {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s\n", c("1", fmt.Sprintf("=== planned call %d/%d: %s with %s, ~%d input tokens", i+1, len(r.Planned), p.Purpose, p.Model, p.InputTokens)))
+		fmt.Fprintf(w, "%s\n%s\n%s\n%s\n", c("2", "--- system"), p.System, c("2", "--- user"), p.Prompt)
+	}
 	fmt.Fprintln(w, c("2", strings.TrimSuffix(strings.TrimPrefix(footer(r), "<sub>"), "</sub>")))
 }

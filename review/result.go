@@ -51,6 +51,8 @@ type PlannedCall struct {
 	Files           []string `json:"files"`
 	InputTokens     int      `json:"input_tokens"`
 	MaxOutputTokens int      `json:"max_output_tokens"`
+	System          string   `json:"system,omitempty"` // with --show-prompts only
+	Prompt          string   `json:"prompt,omitempty"`
 }
 
 // Result is the outcome of one review; its JSON form is SPEC section 7

@@ -41,6 +41,7 @@ func runReview(ctx context.Context, args []string, getenv func(string) string, s
 	format := fs.String("format", "text", "output `format`: text, markdown or json")
 	dryRun := fs.Bool("dry-run", false, "do everything except calling the model; needs no credentials")
 	failOn := fs.String("fail-on", "", "exit 1 when a finding has this `severity` or worse: critical, major, minor, nit")
+	showPrompts := fs.Bool("show-prompts", false, "with --dry-run, include the exact prompts that would be sent")
 	verbose := fs.Bool("v", false, "log progress to stderr")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -126,7 +127,7 @@ func runReview(ctx context.Context, args []string, getenv func(string) string, s
 	job := review.Job{
 		Repo: r.Name, Base: r.Base, Head: r.Head, Diff: d,
 		BaseTree: baseTree, HeadTree: headTree, PR: pr, Config: cfg,
-		Models: models, DryRun: *dryRun, Notes: notes, Logger: log,
+		Models: models, DryRun: *dryRun, ShowPrompts: *showPrompts, Notes: notes, Logger: log,
 	}
 	var model review.Model
 	if !*dryRun {
