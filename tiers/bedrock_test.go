@@ -114,7 +114,7 @@ func TestBedrockConverseWireRequest(t *testing.T) {
 // review chunks and to make the prefix worth caching.
 func bigInput(files int) Input {
 	in := testInput()
-	in.Instructions = strings.Repeat("Prefer explicit error handling over panics. ", 200) // ~2K tokens
+	in.Instructions = strings.Repeat("Prefer explicit error handling over panics. ", 400) // ~4.4K tokens
 	in.Files = nil
 	for i := range files {
 		in.Files = append(in.Files, File{

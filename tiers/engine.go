@@ -122,13 +122,13 @@ func (e *Engine) Run(ctx context.Context, tier Tier, in Input) (*Result, error) 
 }
 
 // runGroup runs the calls of one purpose with at most MaxConcurrency in
-// flight. When the prefix is cached, the first call goes alone so that it
-// writes the cache before the others read it; calls started together would
-// all miss.
+// flight. When the shared prefix is long, the first call goes alone so
+// that it writes the cache before the others read it; calls started
+// together would all miss.
 func (e *Engine) runGroup(ctx context.Context, calls []*call, paths map[string]bool) []outcome {
 	out := make([]outcome, len(calls))
 	start := 0
-	if len(calls) > 1 && calls[0].cache {
+	if len(calls) > 1 && calls[0].warmup {
 		out[0] = e.runCall(ctx, calls[0], paths)
 		start = 1
 	}

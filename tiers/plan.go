@@ -58,6 +58,11 @@ const (
 	reviewChunkTokens  = 30_000
 )
 
+// warmupTokens is the PR-specific shared prefix from which the cache
+// savings of later chunks (90% of its input price each) outweigh waiting
+// for the first chunk: at Sonnet prices about 1 cent per chunk.
+const warmupTokens = 4_000
+
 // framingTokens covers message framing, the chunk template's own text and
 // tokenizer differences from the estimate.
 const framingTokens = 512
@@ -82,6 +87,7 @@ type call struct {
 	shared  string
 	chunk   string
 	cache   bool
+	warmup  bool // send this group's first call alone, see purposeCalls
 	maxOut  int
 	tokens  int // estimated input tokens
 }
@@ -139,13 +145,13 @@ func (p *plan) purposeCalls(cfg Config, pur purpose, tier Tier, model string, in
 		target = cfg.ChunkTokens
 	}
 	system := systemPrompt(pur, in.ReviewLanguage)
-	fixed := EstimateTokens(system) + framingTokens
+	fixed := EstimateTokens(system)
 	if info.Tools {
 		fixed += toolTokens(tool)
 	}
 	// What a call may hold besides the fixed part: the window minus the
-	// output reserve, less 5% for tokenizer error.
-	room := info.ContextWindow - maxOut - fixed - info.ContextWindow/20
+	// output reserve and framing, less 5% for tokenizer error.
+	room := info.ContextWindow - maxOut - fixed - framingTokens - info.ContextWindow/20
 
 	// The shared prefix may take at most half the room; codebase context
 	// beyond that is left out (and said so) rather than starving the diff.
@@ -200,6 +206,11 @@ func (p *plan) purposeCalls(cfg Config, pur purpose, tier Tier, model string, in
 	// Cache the prefix only when several calls share it and it is long
 	// enough for the model to cache at all.
 	cache := cfg.Provider == ProviderBedrock && info.PromptCache && len(groups) > 1 && sharedTokens >= info.MinCacheTokens
+	// Sending the first chunk alone lets it write the cache before the
+	// others read it, at the price of one extra call's latency. That pays
+	// only when the PR's own shared text is long; the system prompt and
+	// tools alone are shared by every PR and stay cached on a busy server.
+	warmup := cache && EstimateTokens(shared) >= warmupTokens
 	calls := make([]*call, 0, len(groups))
 	for i, g := range groups {
 		d := chunkData{Part: i + 1, Parts: len(groups), Files: g.files}
@@ -209,7 +220,7 @@ func (p *plan) purposeCalls(cfg Config, pur purpose, tier Tier, model string, in
 		chunk := chunkPrompt(pur, d)
 		calls = append(calls, &call{
 			purpose: pur, tier: tier, model: model, files: g.names,
-			system: system, shared: shared, chunk: chunk, cache: cache, maxOut: maxOut,
+			system: system, shared: shared, chunk: chunk, cache: cache, warmup: warmup, maxOut: maxOut,
 			tokens: sharedTokens + EstimateTokens(chunk),
 		})
 	}
