@@ -1,0 +1,130 @@
+package languages
+
+import (
+	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/javascript"
+	"github.com/smacker/go-tree-sitter/typescript/tsx"
+	"github.com/smacker/go-tree-sitter/typescript/typescript"
+)
+
+func init() {
+	registerTreeSitter(javascriptLanguage)
+	registerTreeSitter(typescriptLanguage)
+	registerTreeSitter(tsxLanguage)
+}
+
+// jsQuery holds the patterns JavaScript shares with TypeScript and TSX,
+// whose grammars extend it.
+const jsQuery = `
+(function_declaration name: (identifier) @name body: (_) @body) @def.function
+(generator_function_declaration name: (identifier) @name body: (_) @body) @def.function
+(method_definition name: (_) @name body: (_) @body) @def.function
+(variable_declarator name: (identifier) @name
+  value: [(arrow_function body: (_) @body) (function_expression body: (_) @body)]) @def.function
+(class_declaration name: (_) @name body: (_) @body) @def.class
+(program (lexical_declaration "const" (variable_declarator name: (identifier) @name)) @def.constant)
+(program (lexical_declaration "let" (variable_declarator name: (identifier) @name)) @def.variable)
+(program (variable_declaration (variable_declarator name: (identifier) @name)) @def.variable)
+(program (export_statement declaration: (lexical_declaration "const" (variable_declarator name: (identifier) @name)) @def.constant))
+(program (export_statement declaration: (lexical_declaration "let" (variable_declarator name: (identifier) @name)) @def.variable))
+
+(import_statement source: (string) @import)
+(import_statement (import_clause (identifier) @alias) source: (string) @import)
+(import_statement (import_clause (namespace_import (identifier) @alias)) source: (string) @import)
+(export_statement source: (string) @import)
+((call_expression function: (identifier) @_require arguments: (arguments . (string) @import))
+  (#eq? @_require "require"))
+(call_expression function: (import) arguments: (arguments . (string) @import))
+(import_clause (identifier) @skip)
+(namespace_import (identifier) @skip)
+(import_specifier name: (_) @skip)
+(import_specifier alias: (_) @skip)
+(export_specifier alias: (_) @skip)
+
+(member_expression object: (_) @qualifier property: (property_identifier) @ref)
+(identifier) @ref
+(shorthand_property_identifier) @ref
+
+(variable_declarator name: (identifier) @skip)
+(arrow_function parameter: (identifier) @skip)
+(assignment_pattern left: (identifier) @skip)
+(array_pattern (identifier) @skip)
+`
+
+// jsOnlyQuery uses node types that only the JavaScript grammar has.
+const jsOnlyQuery = `
+(field_definition property: (property_identifier) @name
+  value: [(arrow_function body: (_) @body) (function_expression body: (_) @body)]) @def.function
+(formal_parameters (identifier) @skip)
+`
+
+// tsQuery adds TypeScript's declarations and type references.
+const tsQuery = `
+(public_field_definition name: (property_identifier) @name
+  value: [(arrow_function body: (_) @body) (function_expression body: (_) @body)]) @def.function
+(abstract_class_declaration name: (type_identifier) @name body: (_) @body) @def.class
+(interface_declaration name: (type_identifier) @name body: (_) @body) @def.interface
+(type_alias_declaration name: (type_identifier) @name) @def.type
+(enum_declaration name: (identifier) @name body: (_) @body) @def.type
+(method_signature name: (_) @name) @def.function
+(abstract_method_signature name: (_) @name) @def.function
+(function_signature name: (identifier) @name) @def.function
+(internal_module name: (_) @name body: (_) @body) @def.module
+
+(nested_type_identifier module: (_) @qualifier name: (type_identifier) @ref)
+(type_identifier) @ref
+
+(required_parameter pattern: (identifier) @skip)
+(optional_parameter pattern: (identifier) @skip)
+(type_parameter name: (type_identifier) @skip)
+`
+
+var jsContainers = map[string]tsContainer{
+	"class_declaration":          {field: "name"},
+	"class":                      {field: "name"},
+	"abstract_class_declaration": {field: "name"},
+	"interface_declaration":      {field: "name"},
+	"internal_module":            {field: "name", module: true},
+}
+
+var jsScopes = []string{
+	"function_declaration", "generator_function_declaration", "function_expression",
+	"arrow_function", "method_definition",
+}
+
+var javascriptLanguage = &tsLanguage{
+	name:       "JavaScript",
+	grammar:    javascript.GetLanguage,
+	query:      jsQuery + jsOnlyQuery,
+	containers: jsContainers,
+	scopes:     jsScopes,
+	exported:   jsExported,
+}
+
+var typescriptLanguage = &tsLanguage{
+	name:       "TypeScript",
+	grammar:    typescript.GetLanguage,
+	query:      jsQuery + tsQuery,
+	containers: jsContainers,
+	scopes:     jsScopes,
+	exported:   jsExported,
+}
+
+var tsxLanguage = &tsLanguage{
+	name:       "TSX",
+	grammar:    tsx.GetLanguage,
+	query:      jsQuery + tsQuery,
+	containers: jsContainers,
+	scopes:     jsScopes,
+	exported:   jsExported,
+}
+
+// jsExported: an ES module exports only what an export statement names;
+// members of an exported class are visible unless private (TypeScript's
+// private or protected, or a #name).
+func jsExported(def *sitter.Node, name string, src []byte) bool {
+	if name != "" && name[0] == '#' || hasModifier(def, src, "private", "protected") {
+		return false
+	}
+	return hasAncestor(def, "export_statement")
+}
