@@ -15,8 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 )
 
-// converser is the one method of the SDK client this package uses; tests of
-// the request translation could swap it, the engine tests use the real one.
+// converser is the one method of the SDK client this package uses; the
+// tests keep the real client and fake the endpoint behind it instead.
 type converser interface {
 	Converse(ctx context.Context, in *bedrockruntime.ConverseInput, optFns ...func(*bedrockruntime.Options)) (*bedrockruntime.ConverseOutput, error)
 }

@@ -112,7 +112,10 @@ func (e *Engine) Run(ctx context.Context, tier Tier, in Input) (*Result, error) 
 	}
 
 	res.Summary = mergeSummaries(sumOut, &res.Dropped)
-	if len(p.summary) == 0 {
+	switch {
+	case len(in.Files) == 0:
+		res.Summary.Summary = "No reviewable file changes."
+	case len(p.summary) == 0:
 		res.Summary.Summary = "No file could be summarised; see the unreviewed files."
 	}
 	if p.tier == Team {

@@ -126,3 +126,14 @@ func TestJitterBackoff(t *testing.T) {
 		}
 	}
 }
+
+func TestEngineEmptyInputMakesNoCall(t *testing.T) {
+	m := &fakeModel{ConverseFunc: func(context.Context, *Request) (*Reply, error) {
+		t.Error("a PR without files must not call the model")
+		return nil, errors.New("unexpected")
+	}}
+	res, err := NewEngineWithModel(Config{}, m).Run(context.Background(), Team, Input{})
+	if err != nil || res.Summary.Summary != "No reviewable file changes." || res.Usage.Calls != 0 {
+		t.Errorf("Run = %+v, %v", res, err)
+	}
+}

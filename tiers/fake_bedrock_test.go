@@ -46,7 +46,7 @@ type fakeBedrock struct {
 // environment, exactly as a user would with AWS_ENDPOINT_URL_BEDROCK_RUNTIME.
 func newFakeBedrock(t testing.TB, answer func(n int, req bedrockRequest) bedrockAnswer) *fakeBedrock {
 	f := &fakeBedrock{t: t, Answer: answer}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	f.srv = httptest.NewServer(f)
 	t.Cleanup(f.srv.Close)
 	awsTestEnv(t)
 	t.Setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", f.srv.URL)
@@ -73,7 +73,10 @@ func awsTestEnv(t testing.TB) {
 	}
 }
 
-func (f *fakeBedrock) serve(w http.ResponseWriter, r *http.Request) {
+var _ http.Handler = (*fakeBedrock)(nil)
+
+// ServeHTTP records the request and writes the answer Answer chose.
+func (f *fakeBedrock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	data, _ := io.ReadAll(r.Body)
 	req := bedrockRequest{RawPath: r.URL.EscapedPath(), Auth: r.Header.Get("Authorization"), At: time.Now()}
 	if err := json.Unmarshal(data, &req.Body); err != nil {

@@ -105,6 +105,7 @@ type statusError struct {
 	body string
 }
 
+// Error implements error.
 func (e *statusError) Error() string {
 	return fmt.Sprintf("status %d: %s", e.code, e.body)
 }
