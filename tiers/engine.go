@@ -195,7 +195,7 @@ func (e *Engine) attempt(ctx context.Context, c *call, model string, paths map[s
 		return nil
 	}
 	e.cfg.Logger.Info("asking for a repaired answer", "purpose", c.purpose, "model", model, "problem", problem)
-	req.Messages = append(req.Messages, repairTurns(req.Tool, reply, problem)...)
+	req.Messages = append(req.Messages, repairTurns(c.purpose, req.Tool != nil, reply, problem)...)
 	reply, err = e.send(ctx, c, req, o)
 	if err != nil {
 		return err
@@ -289,10 +289,10 @@ func decodeInto(p purpose, reply *Reply, paths map[string]bool, o *outcome) erro
 // repairTurns replays the unusable answer and asks for a valid one. A tool
 // call is answered with an error tool result, as Converse requires a
 // result for every tool call before the next user text.
-func repairTurns(tool *ToolSpec, reply *Reply, problem error) []Message {
-	d := repairData{Error: problem.Error(), HasTool: tool != nil, Truncated: reply.StopReason == StopMaxTokens, Tool: ToolSummary}
-	if tool != nil {
-		d.Tool = tool.Name
+func repairTurns(p purpose, hasTool bool, reply *Reply, problem error) []Message {
+	d := repairData{Error: problem.Error(), HasTool: hasTool, Truncated: reply.StopReason == StopMaxTokens, Tool: ToolSummary}
+	if p == purposeReview {
+		d.Tool = ToolReview
 	}
 	ask := Block{Text: repairPrompt(d)}
 	var obj map[string]json.RawMessage

@@ -137,3 +137,35 @@ func TestEngineEmptyInputMakesNoCall(t *testing.T) {
 		t.Errorf("Run = %+v, %v", res, err)
 	}
 }
+
+func TestRepairPromptForModelsWithoutTools(t *testing.T) {
+	var (
+		mu   sync.Mutex
+		asks []string
+	)
+	m := &fakeModel{ConverseFunc: func(_ context.Context, req *Request) (*Reply, error) {
+		if len(req.Messages) == 1 {
+			return &Reply{Text: "I think the code is fine."}, nil
+		}
+		mu.Lock()
+		asks = append(asks, req.Messages[2].Blocks[0].Text)
+		mu.Unlock()
+		if strings.Contains(req.System, ToolReview) {
+			return &Reply{Text: jsonString(goodReview)}, nil
+		}
+		return &Reply{Text: jsonString(goodSummary)}, nil
+	}}
+	cfg := Config{CheapModel: "meta.llama3-8b-instruct-v1:0", PremiumModel: "meta.llama3-8b-instruct-v1:0"}
+	res, err := NewEngineWithModel(cfg, m).Run(context.Background(), Team, testInput())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 || len(asks) != 2 {
+		t.Fatalf("findings %d after %d repairs", len(res.Findings), len(asks))
+	}
+	for _, ask := range asks {
+		if strings.Contains(ask, "Call the tool") || !strings.Contains(ask, "only the JSON object") || !strings.Contains(ask, "no JSON object found") {
+			t.Errorf("repair prompt for a model without tools = %q", ask)
+		}
+	}
+}
