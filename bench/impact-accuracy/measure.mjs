@@ -5,6 +5,7 @@
 //
 // usage: node measure.mjs [--cache DIR] [--reviewbot CMD] [--only ID,ID]
 //                         [--truth-only] [--markdown FILE] [--samples N]
+//                         [--count-comment-lines]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +20,7 @@ import { log } from './lib/util.mjs';
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv) {
-  const a = { cache: process.env.CACHE || '/tmp/reviewbot-impact-cache', reviewbot: process.env.REVIEWBOT || '', only: null, truthOnly: false, markdown: '', samples: 8 };
+  const a = { cache: process.env.CACHE || '/tmp/reviewbot-impact-cache', reviewbot: process.env.REVIEWBOT || '', only: null, truthOnly: false, markdown: '', samples: 8, commentLines: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = () => argv[++i];
@@ -29,6 +30,7 @@ function parseArgs(argv) {
     else if (k === '--truth-only') a.truthOnly = true;
     else if (k === '--markdown') a.markdown = v();
     else if (k === '--samples') a.samples = Number(v());
+    else if (k === '--count-comment-lines') a.commentLines = true;
     else throw new Error(`unknown argument ${k}; see the usage line at the top of measure.mjs`);
   }
   if (!a.reviewbot) a.reviewbot = path.join(a.cache, 'bin', 'reviewbot');
@@ -37,17 +39,20 @@ function parseArgs(argv) {
 
 // Reference side, cached per pair and tool version: it only changes when
 // the pair or the reference tools change.
-async function truthFor(pair, repo, added, cache) {
-  const file = path.join(cache, 'truth', `${pair.id}.json`);
-  const key = JSON.stringify({ pair, tools: toolVersions(cache), rules: 7 });
+async function truthFor(pair, repo, added, cache, commentLines) {
+  const file = path.join(cache, 'truth', `${pair.id}${commentLines ? '.comments' : ''}.json`);
+  const key = JSON.stringify({ pair, tools: toolVersions(cache), rules: 8, commentLines });
+  // --count-comment-lines: the literal rule, where a blank or comment-only
+  // added line also marks the definition around it as changed.
+  const code = commentLines ? added : codeLines(repo, added, pair.language);
   if (fs.existsSync(file)) {
     const t = JSON.parse(fs.readFileSync(file, 'utf8'));
     if (t.key === key) return t;
   }
   const t0 = Date.now();
   const r = pair.language === 'TypeScript'
-    ? await tsTruth(pair, repo, added, codeLines(repo, added, pair.language), { benchDir })
-    : await lspTruth(pair, repo, added, codeLines(repo, added, pair.language), { cache, benchDir });
+    ? await tsTruth(pair, repo, added, code, { benchDir })
+    : await lspTruth(pair, repo, added, code, { cache, benchDir });
   const out = { key, seconds: (Date.now() - t0) / 1000, ...r };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(out, null, 1));
@@ -149,22 +154,32 @@ async function main() {
   for (const pair of pairs) {
     const repo = materialize(pair, args.cache);
     const added = addedLines(repo);
-    const truth = await truthFor(pair, repo, added, args.cache);
+    const truth = await truthFor(pair, repo, added, args.cache, args.commentLines);
     const T = new Set(truth.defs.flatMap((d) => d.refs));
+    // findReferences' full answer, related symbols included (TypeScript only)
+    const Tfull = new Set([...T, ...truth.defs.flatMap((d) => d.relatedRefs || [])]);
     const defsWithRefs = truth.defs.filter((d) => d.refs.length).length;
-    const row = { id: pair.id, language: pair.language, pair, repo, truthSeconds: truth.seconds, changedDefs: truth.defs.length, defsWithRefs, truthNotes: truth.notes, T: [...T].sort() };
+    const row = { id: pair.id, language: pair.language, pair, repo, defs: truth.defs, truthSeconds: truth.seconds, changedDefs: truth.defs.length, defsWithRefs, truthNotes: truth.notes, T: [...T].sort() };
     if (!args.truthOnly) {
       const pr = predict(pair, repo, args.reviewbot);
-      const P = new Set(pr.impact.flatMap((e) => (e.locations || []).map((l) => normLoc(l, repo)).filter(Boolean)));
+      const locs = (entries) => new Set(entries.flatMap((e) => (e.locations || []).map((l) => normLoc(l, repo)).filter(Boolean)));
+      const P = locs(pr.impact);
+      // Entries about a definition the reference also calls changed, by
+      // simple name: separates "found the wrong places" from "reported a
+      // definition the reference does not count as changed".
       const truthNames = new Set(truth.defs.map((d) => simpleName(d.name)));
-      const matched = pr.impact.filter((e) => truthNames.has(simpleName(e.symbol)));
-      const Pm = new Set(matched.flatMap((e) => (e.locations || []).map((l) => normLoc(l, repo)).filter(Boolean)));
-      const tNames = new Set([...truth.defs].filter((d) => d.refs.length).map((d) => simpleName(d.name)));
+      const Pm = locs(pr.impact.filter((e) => truthNames.has(simpleName(e.symbol))));
+      const tNames = new Set(truth.defs.filter((d) => d.refs.length).map((d) => simpleName(d.name)));
+      const pNames = new Set(pr.impact.map((e) => simpleName(e.symbol)));
       Object.assign(row, {
-        reviewbot: { command: pr.command, exit: pr.exit, error: pr.error, seconds: pr.seconds, entries: pr.impact.length, symbols: pr.impact.map((e) => e.symbol), stderrTail: pr.stderrTail },
+        reviewbot: { command: pr.command, exit: pr.exit, error: pr.error, seconds: pr.seconds, entries: pr.impact.length, withLocations: pr.impact.filter((e) => (e.locations || []).length).length, symbols: pr.impact.map((e) => e.symbol), stderrTail: pr.stderrTail },
         all: score(P, T),
-        matchedSymbols: { entries: matched.length, ...score(Pm, T) },
-        symbolRecall: tNames.size ? [...tNames].filter((n) => pr.impact.some((e) => simpleName(e.symbol) === n)).length / tNames.size : null,
+        matchedSymbols: { entries: pr.impact.filter((e) => truthNames.has(simpleName(e.symbol))).length, ...score(Pm, T) },
+        full: score(P, Tfull),
+        symbolRecall: tNames.size ? [...tNames].filter((n) => pNames.has(n)).length / tNames.size : null,
+        // definitions one side calls changed and the other does not (by simple name)
+        extraSymbols: pr.impact.filter((e) => !truthNames.has(simpleName(e.symbol))).map((e) => `${e.symbol} (${(e.locations || []).length} locs)`),
+        missedSymbols: truth.defs.filter((d) => d.refs.length && !pNames.has(simpleName(d.name))).map((d) => `${d.container ? d.container + '.' : ''}${d.name} ${d.path}:${d.start} (${d.refs.length} locs)`),
         misses: [...T].filter((x) => !P.has(x)).sort(),
         falsePositives: [...P].filter((x) => !T.has(x)).sort(),
       });
@@ -186,7 +201,8 @@ function report(results, args) {
   const date = new Date().toISOString();
   const lines = [];
   const say = (s = '') => lines.push(s);
-  say(`impact accuracy — ${date}`);
+  say(`impact accuracy — ${date}${args.commentLines ? ' — rule variant: comment-only and blank added lines count as changes' : ''}`);
+  if (!args.truthOnly) say(`reviewbot: ${process.env.REVIEWBOT_REV ? `built from ${process.env.REVIEWBOT_REV}` : args.reviewbot}`);
   say(`machine: ${os.cpus().length} cpus, ${os.cpus()[0]?.model || '?'}; tools: ${tv.gopls}, go ${tv.go}, typescript ${tv.typescript}, pyright ${tv.pyright}, node ${tv.node}`);
   say();
   if (args.truthOnly) {
@@ -194,23 +210,33 @@ function report(results, args) {
     say('|---|---|---:|---:|---:|---:|');
     for (const r of results) say(`| ${r.id} | ${r.language} | ${r.changedDefs} | ${r.defsWithRefs} | ${r.T.length} | ${r.truthSeconds.toFixed(1)} |`);
   } else {
-    say('| pair | language | changed defs (ref) | truth locs | reviewbot entries | predicted locs | hit | recall | precision | recall (matched symbols) | precision (matched symbols) | reviewbot s |');
+    say('| pair | language | changed defs (with refs) | reference locs | reviewbot entries (with locs) | reviewbot locs | hit | recall | precision | precision, matched symbols | symbol recall | reviewbot s |');
     say('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of results) {
-      say(`| ${r.id} | ${r.language} | ${r.changedDefs} (${r.defsWithRefs}) | ${r.all.truth} | ${r.reviewbot.entries} | ${r.all.predicted} | ${r.all.hit} | ${fmt(r.all.recall)} | ${fmt(r.all.precision)} | ${fmt(r.matchedSymbols.recall)} | ${fmt(r.matchedSymbols.precision)} | ${r.reviewbot.seconds.toFixed(1)} |`);
+      say(`| ${r.id} | ${r.language} | ${r.changedDefs} (${r.defsWithRefs}) | ${r.all.truth} | ${r.reviewbot.entries} (${r.reviewbot.withLocations}) | ${r.all.predicted} | ${r.all.hit} | ${fmt(r.all.recall)} | ${fmt(r.all.precision)} | ${fmt(r.matchedSymbols.precision)} | ${fmt(r.symbolRecall)} | ${r.reviewbot.seconds.toFixed(1)} |`);
     }
     say();
-    say('Per language (micro-averaged over pairs):');
+    say('Per language: micro-averaged over the pairs\' locations (the headline), and the plain mean over pairs (macro):');
     say();
-    say('| language | truth locs | predicted locs | hit | recall | precision | precision (matched symbols) | target met |');
-    say('|---|---:|---:|---:|---:|---:|---:|---|');
+    say('| language | pairs | reference locs | reviewbot locs | hit | recall | precision | precision, matched symbols | macro recall | macro precision | target (R>=0.9, P>=0.8) |');
+    say('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
     for (const lang of ['Go', 'TypeScript', 'Python']) {
       const rows = results.filter((r) => r.language === lang);
       if (!rows.length) continue;
       const m = micro(rows, 'all');
       const mm = micro(rows, 'matchedSymbols');
+      const mean = (k) => {
+        const v = rows.map((r) => r.all[k]).filter((x) => x !== null);
+        return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+      };
       const met = m.recall !== null && m.precision !== null && m.recall >= 0.9 && m.precision >= 0.8;
-      say(`| ${lang} | ${m.truth} | ${m.predicted} | ${m.hit} | ${fmt(m.recall)} | ${fmt(m.precision)} | ${fmt(mm.precision)} | ${met ? 'yes' : 'no'} |`);
+      say(`| ${lang} | ${rows.length} | ${m.truth} | ${m.predicted} | ${m.hit} | ${fmt(m.recall)} | ${fmt(m.precision)} | ${fmt(mm.precision)} | ${fmt(mean('recall'))} | ${fmt(mean('precision'))} | ${met ? 'met' : 'not met'} |`);
+    }
+    const tsRows = results.filter((r) => r.language === 'TypeScript');
+    if (tsRows.length) {
+      const f = micro(tsRows, 'full');
+      say();
+      say(`TypeScript against findReferences' full answer (related base/derived/interface member groups included): ${f.truth} reference locs, recall ${fmt(f.recall)}, precision ${fmt(f.precision)}.`);
     }
     say();
     for (const r of results) {
@@ -223,8 +249,10 @@ function report(results, args) {
       const missImports = r.misses.filter((m) => imp.test(lineText(r.repo, m))).length;
       say();
       say(`${r.id}: ${r.misses.length} misses (${missImports} on import/export lines), ${r.falsePositives.length} false positives`);
+      if (r.extraSymbols.length) say(`  reported, not changed per reference: ${r.extraSymbols.slice(0, args.samples).join('; ')}${r.extraSymbols.length > args.samples ? ` ... (${r.extraSymbols.length})` : ''}`);
+      if (r.missedSymbols.length) say(`  changed per reference, not reported: ${r.missedSymbols.slice(0, args.samples).join('; ')}${r.missedSymbols.length > args.samples ? ` ... (${r.missedSymbols.length})` : ''}`);
       for (const m of r.misses.slice(0, args.samples)) {
-        const def = (JSON.parse(fs.readFileSync(path.join(args.cache, 'truth', `${r.id}.json`), 'utf8')).defs).find((d) => d.refs.includes(m));
+        const def = r.defs.find((d) => d.refs.includes(m));
         say(`  miss ${m}  [uses ${def ? `${def.container ? def.container + '.' : ''}${def.name} (${def.kind}, ${def.path}:${def.start})` : '?'}]  ${lineText(r.repo, m)}`);
       }
       for (const m of r.falsePositives.slice(0, args.samples)) say(`  fp   ${m}  ${lineText(r.repo, m)}`);
@@ -236,7 +264,7 @@ function report(results, args) {
   const outDir = path.join(args.cache, 'results');
   fs.mkdirSync(outDir, { recursive: true });
   const stamp = date.replace(/[:.]/g, '-');
-  fs.writeFileSync(path.join(outDir, `${stamp}.json`), JSON.stringify({ date, tools: tv, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model }, results }, null, 1));
+  fs.writeFileSync(path.join(outDir, `${stamp}.json`), JSON.stringify({ date, reviewbot: process.env.REVIEWBOT_REV || args.reviewbot, tools: tv, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model }, results }, null, 1));
   fs.writeFileSync(path.join(outDir, `${stamp}.md`), text + '\n');
   if (args.markdown) fs.writeFileSync(args.markdown, text + '\n');
   log(`results: ${path.join(outDir, stamp)}.{json,md}`);

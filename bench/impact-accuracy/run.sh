@@ -40,13 +40,25 @@ if grep -q '"source": "deb"' "$here/pairs.json"; then
   need dpkg-deb "the Python pair from Debian needs dpkg-deb"
 fi
 
-# reviewbot: built from this checkout unless REVIEWBOT names a command.
+# reviewbot: built from the committed HEAD of this checkout (a clean export,
+# so other people's uncommitted work does not leak into the numbers), or
+# from the work tree as it is with REVIEWBOT_FROM_WORKTREE=1, or taken from
+# REVIEWBOT (a command) when set.
 if [ -z "${REVIEWBOT:-}" ] && [[ " $* " != *" --truth-only "* ]]; then
-  echo "run.sh: building reviewbot from $root" >&2
-  if (cd "$root" && go build -o "$CACHE/bin/reviewbot" ./cmd/reviewbot) >&2; then
-    export REVIEWBOT="$CACHE/bin/reviewbot"
+  if [ "${REVIEWBOT_FROM_WORKTREE:-0}" = 1 ]; then
+    src="$root"
+    rev="$(git -C "$root" rev-parse --short HEAD) + work tree"
   else
-    echo "run.sh: reviewbot does not build; measuring with the reference side only" >&2
+    src="$CACHE/reviewbot-src"
+    rm -rf "$src" && mkdir -p "$src"
+    git -C "$root" archive HEAD | tar -x -C "$src"
+    rev="$(git -C "$root" rev-parse --short HEAD)"
+  fi
+  echo "run.sh: building reviewbot ($rev)" >&2
+  if (cd "$src" && go build -o "$CACHE/bin/reviewbot" ./cmd/reviewbot) >&2; then
+    export REVIEWBOT="$CACHE/bin/reviewbot" REVIEWBOT_REV="$rev"
+  else
+    echo "run.sh: reviewbot does not build; measuring the reference side only" >&2
     set -- "$@" --truth-only
   fi
 fi

@@ -109,10 +109,9 @@ export async function tsTruth(pair, repo, added, code, { benchDir }) {
       // references rather than on the group's definition.
       const own = g.references.some((r) => r.fileName === d.abs && d.pos >= r.textSpan.start && d.pos <= r.textSpan.start + r.textSpan.length);
       const alias = g.definition.kind === 'alias';
-      if (!own && !alias) {
-        d.related = (d.related || 0) + g.references.length;
-        continue;
-      }
+      // The related groups are kept apart (relatedRefs) so the report can
+      // also score against findReferences' full answer.
+      const into = own || alias ? d.refs : (d.relatedRefs = d.relatedRefs || []);
       for (const r of g.references) {
         // Declarations are not references, except an alias's own
         // declaration: the import or export line in another file, which
@@ -121,10 +120,11 @@ export async function tsTruth(pair, repo, added, code, { benchDir }) {
         const rel = path.relative(repo, r.fileName).split(path.sep).join('/');
         if (rel.startsWith('..') || path.isAbsolute(rel)) continue; // lib.d.ts and the like
         const line = lineOf(r.fileName, r.textSpan.start);
-        if (keepLocation(d, d.path, rel, line, added)) d.refs.push(`${rel}:${line}`);
+        if (keepLocation(d, d.path, rel, line, added)) into.push(`${rel}:${line}`);
       }
     }
     d.refs = [...new Set(d.refs)].sort();
+    if (d.relatedRefs) d.relatedRefs = [...new Set(d.relatedRefs)].sort();
     delete d.abs;
   }
   return { defs, notes };
