@@ -69,7 +69,8 @@ type FileSymbols struct {
 }
 
 // ErrUnsupported is returned by Extract for languages with no extractor and
-// no usable fallback (for example data formats).
+// no usable fallback: data, markup and prose formats, and names linguist
+// does not know.
 var ErrUnsupported = errors.New("no symbol extractor for this language")
 
 // extractor parses one language. Implementations register themselves in
@@ -80,14 +81,21 @@ type extractor func(path string, src []byte) (*FileSymbols, error)
 var extractors = map[string]extractor{}
 
 // Extract returns the definitions, references and imports of src, written in
-// the named linguist language. Languages without a syntax-tree extractor fall
-// back to a brace/indentation heuristic where that makes sense.
+// the named linguist language. Programming languages without a syntax-tree
+// extractor fall back to a brace/indentation heuristic (FileSymbols.Heuristic
+// is then set); other languages give ErrUnsupported.
 func Extract(language, path string, src []byte) (*FileSymbols, error) {
 	if ex, ok := extractors[language]; ok {
 		fs, err := ex(path, src)
 		if err != nil {
 			return nil, fmt.Errorf("extract %s symbols from %s: %w", language, path, err)
 		}
+		fs.Language = language
+		fs.normalize(src)
+		return fs, nil
+	}
+	if languageType(language) == "programming" {
+		fs := extractHeuristic(language, src)
 		fs.Language = language
 		fs.normalize(src)
 		return fs, nil
