@@ -372,11 +372,9 @@ func buildInput(job Job, kept []ReviewFile, a *codebase.Analysis) tiers.Input {
 	return in
 }
 
-// NumberedPatchFormat explains NumberedPatch's line prefixes to the model.
-const NumberedPatchFormat = "Each diff line starts with a line reference: `R<n>` is line n of the new file (RIGHT side; added lines are marked `+`, unchanged lines ` `), `L<n>` is line n of the old file (LEFT side; deleted lines, marked `-`). Cite RIGHT lines by their R number and LEFT lines by their L number."
-
-// NumberedPatch renders a file's hunks with every line's number, so that the
-// model cites real lines instead of counting.
+// NumberedPatch renders a file's hunks with every line's number (the format
+// tiers.File.Patch documents), so that the model cites real lines instead
+// of counting.
 func NumberedPatch(f *FileDiff) string {
 	var b strings.Builder
 	for _, h := range f.Hunks {

@@ -11,7 +11,7 @@ import (
 // model unless it touches a risky path, which is checked first.
 const (
 	trivialLines = 20
-	trivialFiles = 2
+	trivialFiles = 5
 )
 
 // Route implements SPEC section 3: a requested free or team tier is

@@ -23,6 +23,8 @@ func TestRoute(t *testing.T) {
 		{"several risky paths", Auto, Signals{Files: 3, ChangedLines: 412, RiskyPaths: []string{"auth/a.go", "db/migrations/1.sql"}}, Team, "auto: 3 files, 412 changed lines, touches auth/a.go and 1 more risky path -> team"},
 		{"ordinary change", Auto, Signals{Files: 5, ChangedLines: 120, Languages: []string{"Go", "Python"}}, Team, "auto: 5 files, 120 changed lines in Go, Python -> team"},
 		{"just over trivial", Auto, Signals{Files: 2, ChangedLines: 21}, Team, "auto: 2 files, 21 changed lines -> team"},
+		{"small change over several files", Auto, Signals{Files: 5, ChangedLines: 12}, Free, "auto: 5 files, 12 changed lines, trivial change -> free"},
+		{"too many files to be trivial", Auto, Signals{Files: 6, ChangedLines: 12}, Team, "auto: 6 files, 12 changed lines -> team"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

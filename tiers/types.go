@@ -39,8 +39,10 @@ type File struct {
 	OldPath  string
 	Status   string // added, deleted, modified, renamed, copied
 	Language string
-	// Patch is the file's hunks with every line prefixed by its new (or old,
-	// for removed lines) line number, so the model can cite exact lines.
+	// Patch is the file's hunks with every line prefixed by its reference:
+	// "R<n> +text" (added, new line n), "R<n>  text" (unchanged, new line n)
+	// or "L<n> -text" (removed, old line n); review.NumberedPatch writes it
+	// and the system prompts explain it.
 	Patch   string
 	Added   int
 	Removed int

@@ -27,7 +27,7 @@ func (e *findingsError) Error() string {
 
 func isConfigError(err error) bool {
 	var ce *review.ConfigError
-	return errors.As(err, &ce) || errors.Is(err, review.ErrNotGitRepo)
+	return errors.As(err, &ce) || errors.Is(err, review.ErrNotGitRepo) || errors.Is(err, tiers.ErrConfig)
 }
 
 // runReview is `reviewbot review`: a local git range through the pipeline.
