@@ -84,8 +84,8 @@ func escapeModulePath(p string) string {
 
 // syntheticChange edits 200 functions, 100 per module, spread over the
 // non-test files in path order: five added lines at the top of each body
-// (1,000 lines), and one in ten also gets its header edited, which makes it
-// a signature change. It returns the Changes and the Go line count.
+// (1,000 lines), and one in ten also gets a parameter added, which makes
+// it a signature change. It returns the Changes and the Go line count.
 func syntheticChange(b *testing.B, dir string) ([]Change, int) {
 	var files []string
 	lines := 0
@@ -158,8 +158,8 @@ func editFirstFunction(b *testing.B, dir, rel string, signature bool) (Change, b
 		for i := range ins {
 			c.Added = append(c.Added, at+1+i)
 		}
-		if signature {
-			out[d.StartLine-1] += " // v2"
+		if signature && strings.Contains(out[d.StartLine-1], d.Name+"(") {
+			out[d.StartLine-1] = strings.Replace(out[d.StartLine-1], d.Name+"(", d.Name+"(synthetic int, ", 1)
 			c.Removed = append(c.Removed, d.StartLine)
 			c.Added = append([]int{d.StartLine}, c.Added...)
 		}
@@ -209,6 +209,9 @@ func BenchmarkAnalyzeLarge(b *testing.B) {
 	b.ReportMetric(float64(len(last.Impact)), "impacts")
 	b.Logf("stats %+v; %d impacts with %d locations; %d context items; notes: %q",
 		last.Stats, len(last.Impact), locs, len(last.Context), last.Notes)
+	for i, im := range last.Impact[:min(len(last.Impact), 12)] {
+		b.Logf("impact %d: %s %s: %s %v", i, im.Symbol, im.Change, im.Summary, im.Locations[:min(len(im.Locations), 3)])
+	}
 	if len(last.Impact) == 0 {
 		b.Error("no impact found for 200 changed functions")
 	}
