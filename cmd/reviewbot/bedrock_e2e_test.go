@@ -189,3 +189,27 @@ func TestReviewUpstreamFailureExits3(t *testing.T) {
 		t.Errorf("a failed review must print no result and say why: out %q stderr %q", out, stderr)
 	}
 }
+
+func TestReviewFailOnExits1AndStillPrints(t *testing.T) {
+	startBedrock(t, func(tool string) (int, string, string) {
+		if tool == "submit_summary" {
+			return 200, "", toolUse(tool, summaryInput)
+		}
+		return 200, "", toolUse("submit_review", map[string]any{"findings": []any{
+			map[string]any{"path": "calc/calc.go", "line": 5, "severity": "minor", "category": "bug", "title": "Sign flipped", "body": "Add subtracts."},
+		}})
+	})
+	dir := calcRepo(t)
+	for _, tt := range []struct {
+		failOn string
+		want   int
+	}{{"major", 0}, {"minor", 1}, {"nit", 1}} {
+		code, out, stderr := runCLI(t, nil, "review", "--repo", dir, "--tier", "team", "--base", "main", "--fail-on", tt.failOn)
+		if code != tt.want {
+			t.Errorf("--fail-on %s: exit %d, want %d (stderr %s)", tt.failOn, code, tt.want, stderr)
+		}
+		if !strings.Contains(out, "MINOR calc/calc.go:5") {
+			t.Errorf("--fail-on %s: review not printed:\n%s", tt.failOn, out)
+		}
+	}
+}
