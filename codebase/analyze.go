@@ -402,14 +402,31 @@ func compareDefs(bf *parsedFile, bd languages.Definition, hf *parsedFile, hd lan
 	if bf == nil || hf == nil {
 		return ChangeModified
 	}
-	b := normalizeSpace(bf.lines(bd.StartLine, bd.SignatureEnd))
-	h := normalizeSpace(hf.lines(hd.StartLine, hd.SignatureEnd))
+	b := headerOnly(normalizeSpace(bf.lines(bd.StartLine, bd.SignatureEnd)))
+	h := headerOnly(normalizeSpace(hf.lines(hd.StartLine, hd.SignatureEnd)))
 	// The header's last line may carry body text ("func f() { return 1 }"):
 	// when one side merely extends the other, only the body moved.
 	if b == h || strings.HasPrefix(b, h) || strings.HasPrefix(h, b) {
 		return ChangeModified
 	}
 	return ChangeSignature
+}
+
+// headerOnly cuts a definition's header lines where its body opens, so
+// that a one-line definition ("func f() int { return 1 }", "def f(): return
+// 1") compares by signature alone: at the last "{" that follows the closing
+// parenthesis of the parameters, else at a ":" after it.
+func headerOnly(s string) string {
+	paren := strings.LastIndex(s, ")")
+	if i := strings.Index(s[max(paren, 0):], "{"); i >= 0 {
+		return strings.TrimSpace(s[:max(paren, 0)+i])
+	}
+	if paren >= 0 {
+		if i := strings.Index(s[paren:], ":"); i >= 0 && !strings.HasPrefix(s[paren+i:], "::") {
+			return strings.TrimSpace(s[:paren+i])
+		}
+	}
+	return s
 }
 
 // bodyText is a definition's text after its header, whitespace-normalized.

@@ -317,3 +317,30 @@ func TestGoUnexportedStaysInPackage(t *testing.T) {
 		t.Errorf("locations = %v, want %v", im.Locations, want)
 	}
 }
+
+func TestGoOneLineBodyChangeIsNotASignatureChange(t *testing.T) {
+	newUtil := strings.Replace(utilBase, "func helper() int { return 1 }", "func helper() int { return 2 }", 1)
+	newUtil = strings.Replace(newUtil, "func (c *Config) Load() error { return nil }", "func (c *Config) Load(force bool) error { return nil }", 1)
+	a, _ := analyzeCommits(t, goRepoBase(), map[string]string{"util/util.go": newUtil}, 0)
+	if h := findImpact(a, "util.helper"); h == nil || h.Change != ChangeModified {
+		t.Errorf("helper's one-line body change: %+v\n%s", h, dumpAnalysis(a))
+	}
+	if l := findImpact(a, "Config.Load"); l == nil || l.Change != ChangeSignature {
+		t.Errorf("Load's new parameter on a one-line method: %+v\n%s", l, dumpAnalysis(a))
+	}
+}
+
+func TestHeaderOnly(t *testing.T) {
+	for in, want := range map[string]string{
+		"func f() int { return 1 }":                                "func f() int",
+		"func (c *C) Load(x struct{ a int }) error { return nil }": "func (c *C) Load(x struct{ a int }) error",
+		"def f(a, b): return a":                                    "def f(a, b)",
+		"def f(a: int) -> int: return a":                           "def f(a: int) -> int",
+		"public int f(int a)":                                      "public int f(int a)",
+		"type Config struct{ Name string }":                        "type Config struct",
+	} {
+		if got := headerOnly(in); got != want {
+			t.Errorf("headerOnly(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
