@@ -363,6 +363,12 @@ func buildInput(job Job, kept []ReviewFile, a *codebase.Analysis) tiers.Input {
 	}
 	if a != nil {
 		for _, c := range a.Context {
+			// Code the hunk already shows the model is not context.
+			if f := job.Diff.File(c.Path); f != nil && f.NewPath == c.Path {
+				if h := f.hunkAt(SideRight, c.EndLine); h != nil && h.Covers(SideRight, c.StartLine) {
+					continue
+				}
+			}
 			in.Context = append(in.Context, tiers.ContextItem{Path: c.Path, StartLine: c.StartLine, EndLine: c.EndLine, Kind: c.Kind, Symbol: c.Symbol, Text: c.Text})
 		}
 		for _, im := range a.Impact {

@@ -160,3 +160,21 @@ func TestRunDryRunOnRealRepo(t *testing.T) {
 		t.Errorf("summary = %q", res.Summary)
 	}
 }
+
+func TestBuildInputDropsContextTheHunkShows(t *testing.T) {
+	d := mustParse(t, anchorDiff)
+	kept, _ := FilterFiles(d, &Config{}, nil)
+	a := &codebase.Analysis{Context: []codebase.ContextItem{
+		{Path: "a.go", StartLine: 10, EndLine: 15, Kind: "enclosing", Text: "inside the first hunk"},
+		{Path: "a.go", StartLine: 5, EndLine: 15, Kind: "enclosing", Text: "starts before the hunk"},
+		{Path: "b.go", StartLine: 1, EndLine: 3, Kind: "definition", Text: "another file"},
+	}}
+	in := buildInput(Job{Diff: d}, kept, a)
+	var texts []string
+	for _, c := range in.Context {
+		texts = append(texts, c.Text)
+	}
+	if strings.Join(texts, "|") != "starts before the hunk|another file" {
+		t.Errorf("context = %q", texts)
+	}
+}
