@@ -41,10 +41,10 @@ function parseArgs(argv) {
 // the pair or the reference tools change.
 async function truthFor(pair, repo, added, cache, commentLines) {
   const file = path.join(cache, 'truth', `${pair.id}${commentLines ? '.comments' : ''}.json`);
-  const key = JSON.stringify({ pair, tools: toolVersions(cache), rules: 8, commentLines });
+  const key = JSON.stringify({ pair, tools: toolVersions(cache), rules: 9, commentLines });
   // --count-comment-lines: the literal rule, where a blank or comment-only
   // added line also marks the definition around it as changed.
-  const code = commentLines ? added : codeLines(repo, added, pair.language);
+  const code = commentLines ? added : codeLines(repo, pair.language);
   if (fs.existsSync(file)) {
     const t = JSON.parse(fs.readFileSync(file, 'utf8'));
     if (t.key === key) return t;
@@ -172,7 +172,7 @@ async function main() {
       const tNames = new Set(truth.defs.filter((d) => d.refs.length).map((d) => simpleName(d.name)));
       const pNames = new Set(pr.impact.map((e) => simpleName(e.symbol)));
       Object.assign(row, {
-        reviewbot: { command: pr.command, exit: pr.exit, error: pr.error, seconds: pr.seconds, entries: pr.impact.length, withLocations: pr.impact.filter((e) => (e.locations || []).length).length, symbols: pr.impact.map((e) => e.symbol), stderrTail: pr.stderrTail },
+        reviewbot: { command: pr.command, exit: pr.exit, error: pr.error, seconds: pr.seconds, entries: pr.impact.length, withLocations: pr.impact.filter((e) => (e.locations || []).length).length, impact: pr.impact, stderrTail: pr.stderrTail },
         all: score(P, T),
         matchedSymbols: { entries: pr.impact.filter((e) => truthNames.has(simpleName(e.symbol))).length, ...score(Pm, T) },
         full: score(P, Tfull),

@@ -1,45 +1,79 @@
 // Head-side added lines of base..head, from git's own unified diff.
-import fs from 'node:fs';
-import path from 'node:path';
 import { git } from './util.mjs';
 
-// addedLines maps each head path to the Set of its added line numbers
-// (1-based). Deleted files do not appear; renamed files appear under their
-// head path with only the lines the rename changed.
-export function addedLines(repo, base = 'base', head = 'head') {
+// parseDiff reads `git diff -U0 base head` into, per head path, its hunks
+// with the text of their removed and added lines. Deleted files do not
+// appear; renamed files appear under their head path.
+function parseDiff(repo, base, head) {
   const out = git(repo, '-c', 'core.quotePath=false', 'diff', '-U0', '--no-color', '--no-ext-diff', '-M', base, head);
   const files = new Map();
   let cur = null;
+  let hunk = null;
+  let inHeader = true;
   for (const line of out.split('\n')) {
-    if (line.startsWith('+++ ')) {
+    if (line.startsWith('diff --git ')) { inHeader = true; cur = null; hunk = null; continue; }
+    if (inHeader && line.startsWith('+++ ')) {
       const p = line.slice(4);
       cur = p === '/dev/null' ? null : p.replace(/^b\//, '');
-      if (cur && !files.has(cur)) files.set(cur, new Set());
+      if (cur && !files.has(cur)) files.set(cur, []);
       continue;
     }
     const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
-    if (m && cur) {
-      const start = Number(m[1]);
-      const count = m[2] === undefined ? 1 : Number(m[2]);
-      for (let i = 0; i < count; i++) files.get(cur).add(start + i);
+    if (m) {
+      inHeader = false;
+      hunk = cur ? { next: Number(m[1]), added: [], removed: [] } : null;
+      if (hunk) files.get(cur).push(hunk);
+      continue;
     }
+    if (inHeader || !hunk) continue;
+    if (line.startsWith('+')) hunk.added.push({ line: hunk.next++, text: line.slice(1) });
+    else if (line.startsWith('-')) hunk.removed.push(line.slice(1));
   }
   return files;
 }
 
-// codeLines keeps the added lines that carry code: blank lines and lines
-// holding only a comment change no behaviour and no signature, so they do
-// not make the definition around them "changed" (a new field's doc comment
-// inside a struct would otherwise mark the whole struct, and every use of
-// it, as impacted). All added lines still count for "excluding the change
-// itself".
-export function codeLines(repo, added, language) {
-  const comment = language === 'Python' ? /^\s*(#.*)?$/ : /^\s*(\/\/.*|\/\*.*|\*.*)?$/;
+// addedLines maps each head path to the Set of its added line numbers
+// (1-based).
+export function addedLines(repo, base = 'base', head = 'head') {
   const out = new Map();
-  for (const [file, lines] of added) {
-    let text;
-    try { text = fs.readFileSync(path.join(repo, file), 'utf8').split('\n'); } catch { continue; }
-    out.set(file, new Set([...lines].filter((l) => !comment.test(text[l - 1] ?? ''))));
+  for (const [file, hunks] of parseDiff(repo, base, head)) {
+    out.set(file, new Set(hunks.flatMap((h) => h.added.map((a) => a.line))));
+  }
+  return out;
+}
+
+// codeOf reduces a line to its code: trailing comment and runs of
+// whitespace removed. A comment marker after a quote is left alone, since
+// it may sit inside a string.
+function codeOf(text, language) {
+  const marker = language === 'Python' ? '#' : '//';
+  let s = text;
+  const i = s.indexOf(marker);
+  if (i >= 0 && !/["'`]/.test(s.slice(0, i))) s = s.slice(0, i);
+  s = s.trim();
+  if (language !== 'Python' && /^(\/\*|\*)/.test(s)) s = ''; // block comment lines
+  return s.replace(/\s+/g, ' ');
+}
+
+// codeLines keeps the added lines that change code. Blank lines, comment
+// lines, and lines whose code equals a removed line of the same hunk (only
+// a comment or the spacing changed) change no behaviour and no signature,
+// so they do not make the definition around them "changed": a new field's
+// doc comment inside a struct would otherwise mark the whole struct, and
+// every use of it, as impacted. All added lines still count for "excluding
+// the change itself".
+export function codeLines(repo, language, base = 'base', head = 'head') {
+  const out = new Map();
+  for (const [file, hunks] of parseDiff(repo, base, head)) {
+    const keep = new Set();
+    for (const h of hunks) {
+      const removed = new Set(h.removed.map((t) => codeOf(t, language)));
+      for (const a of h.added) {
+        const c = codeOf(a.text, language);
+        if (c !== '' && !removed.has(c)) keep.add(a.line);
+      }
+    }
+    out.set(file, keep);
   }
   return out;
 }
