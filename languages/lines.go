@@ -2,7 +2,8 @@ package languages
 
 import (
 	"bytes"
-	"sort"
+	"cmp"
+	"slices"
 )
 
 // lineCount is the number of lines in src as an editor numbers them: a
@@ -30,15 +31,14 @@ func (fs *FileSymbols) normalize(src []byte) {
 	for i := range fs.Imports {
 		fs.Imports[i].Line = clamp(fs.Imports[i].Line, 1, n)
 	}
-	sort.SliceStable(fs.Definitions, func(i, j int) bool {
-		return fs.Definitions[i].StartLine < fs.Definitions[j].StartLine
+	slices.SortStableFunc(fs.Definitions, func(a, b Definition) int {
+		return cmp.Compare(a.StartLine, b.StartLine)
 	})
-	sort.SliceStable(fs.References, func(i, j int) bool {
-		a, b := fs.References[i], fs.References[j]
-		return a.Line < b.Line || a.Line == b.Line && a.Column < b.Column
+	slices.SortStableFunc(fs.References, func(a, b Reference) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
 	})
-	sort.SliceStable(fs.Imports, func(i, j int) bool {
-		return fs.Imports[i].Line < fs.Imports[j].Line
+	slices.SortStableFunc(fs.Imports, func(a, b Import) int {
+		return cmp.Compare(a.Line, b.Line)
 	})
 }
 

@@ -27,6 +27,7 @@ import (
 //	@package      the file's package or namespace name
 //	@skip         an identifier that is declared here, not used
 //	@skiptree     a node none of whose identifiers are uses (import lines)
+//	@visibility   an access marker applying to the definitions after it
 //
 // Captures starting with "_" only serve predicates such as #eq?.
 type tsLanguage struct {
@@ -42,8 +43,12 @@ type tsLanguage struct {
 	// a definition inside one has no container.
 	scopes []string
 	// exported says whether a definition is visible outside its file or
-	// package; nil means only the per-language default (everything is).
-	exported func(def *sitter.Node, name string, src []byte) bool
+	// package; nil means everything not local to a function is.
+	exported func(site tsSite) bool
+	// hidden lists the @visibility marker words ("private" for C++'s
+	// private: and Ruby's private line) that hide the definitions after
+	// them in the same block, overriding exported.
+	hidden []string
 	// importPath turns an @import node into a path; nil takes its text
 	// without quotes.
 	importPath func(n *sitter.Node, src []byte) string
@@ -89,7 +94,7 @@ func (l *tsLanguage) compiled() (*sitter.Query, error) {
 type tsMatch struct {
 	def, name, body, ref, qualifier, imp, alias, pkg *sitter.Node
 	kind                                             DefKind
-	skips, skipTrees                                 []*sitter.Node
+	skips, skipTrees, visibility                     []*sitter.Node
 }
 
 func (l *tsLanguage) extract(path string, src []byte) (*FileSymbols, error) {
@@ -113,7 +118,7 @@ func (l *tsLanguage) extract(path string, src []byte) (*FileSymbols, error) {
 
 	c := tsCollector{lang: l, src: src, fs: &FileSymbols{},
 		refs: map[uint32]Reference{}, declared: map[uint32]bool{},
-		defs: map[uint32]int{}, imports: map[uint32]int{}}
+		defs: map[uint32]int{}, imports: map[uint32]int{}, markers: map[uintptr]string{}}
 	for {
 		m, ok := qc.NextMatch()
 		if !ok {
@@ -125,6 +130,7 @@ func (l *tsLanguage) extract(path string, src []byte) (*FileSymbols, error) {
 		}
 		c.add(l.sortCaptures(m))
 	}
+	c.resolveDefs(tree.RootNode())
 	c.flushRefs()
 	return c.fs, nil
 }
@@ -155,6 +161,8 @@ func (l *tsLanguage) sortCaptures(m *sitter.QueryMatch) tsMatch {
 			tm.skips = append(tm.skips, n)
 		case name == "skiptree":
 			tm.skipTrees = append(tm.skipTrees, n)
+		case name == "visibility":
+			tm.visibility = append(tm.visibility, n)
 		}
 	}
 	return tm
@@ -169,10 +177,20 @@ type tsCollector struct {
 	fs       *FileSymbols
 	refs     map[uint32]Reference
 	declared map[uint32]bool
-	skipped  [][2]uint32    // byte ranges of @skiptree nodes
-	defs     map[uint32]int // name start byte -> index in fs.Definitions
-	ranks    []int          // defRank of each definition, to settle duplicates
-	imports  map[uint32]int // path start byte -> index in fs.Imports
+	skipped  [][2]uint32        // byte ranges of @skiptree nodes
+	defs     map[uint32]int     // name start byte -> index in pending
+	pending  []tsPending        // definitions awaiting resolveDefs
+	imports  map[uint32]int     // path start byte -> index in fs.Imports
+	markers  map[uintptr]string // @visibility node id -> its text
+}
+
+// tsPending is a definition whose container and visibility are still to be
+// settled by resolveDefs.
+type tsPending struct {
+	node  *sitter.Node
+	def   Definition
+	rank  int
+	fixed bool // the container came from the name itself (C++ A::f)
 }
 
 func (c *tsCollector) add(m tsMatch) {
@@ -181,6 +199,9 @@ func (c *tsCollector) add(m tsMatch) {
 	}
 	for _, n := range m.skipTrees {
 		c.skipped = append(c.skipped, [2]uint32{n.StartByte(), n.EndByte()})
+	}
+	for _, n := range m.visibility {
+		c.markers[n.ID()] = strings.TrimSuffix(strings.TrimSpace(n.Content(c.src)), ":")
 	}
 	if m.pkg != nil && c.fs.Package == "" {
 		c.fs.Package = m.pkg.Content(c.src)
@@ -226,49 +247,45 @@ func (c *tsCollector) addDef(m tsMatch) {
 	}
 	rank := defRank(m)
 	prev, seen := c.defs[start]
-	if seen && c.ranks[prev] >= rank {
+	if seen && c.pending[prev].rank >= rank {
 		return
 	}
 	name := nodeName(m.name, c.src)
 	if name == "" {
 		return
 	}
-	d := Definition{
+	p := tsPending{node: m.def, rank: rank, def: Definition{
 		Name:      name,
 		Kind:      m.kind,
 		StartLine: int(m.def.StartPoint().Row) + 1,
 		EndLine:   endLine(m.def),
-	}
-	d.SignatureEnd = d.EndLine
+	}}
+	p.def.SignatureEnd = p.def.EndLine
 	if m.body == nil {
 		m.body = m.def.ChildByFieldName("body")
 	}
 	if m.body != nil {
 		// The header ends with whatever precedes the body: ")" or ":" on a
 		// line of its own in a long signature, the name line otherwise.
-		d.SignatureEnd = int(m.body.StartPoint().Row) + 1
+		p.def.SignatureEnd = int(m.body.StartPoint().Row) + 1
 		if prev := m.body.PrevSibling(); prev != nil {
-			d.SignatureEnd = endLine(prev)
+			p.def.SignatureEnd = endLine(prev)
 		}
 	}
-	container, module, local := c.container(m.def)
 	if scope := m.name.ChildByFieldName("scope"); scope != nil {
 		// A name spelled with its scope (C++'s Cache::get defined outside
 		// the class) names its own container.
-		container, module = nodeName(scope, c.src), false
+		p.def.Container, p.fixed = nodeName(scope, c.src), true
+		if p.def.Kind == KindFunction {
+			p.def.Kind = KindMethod
+		}
 	}
-	d.Container = container
-	if d.Kind == KindFunction && container != "" && !module {
-		d.Kind = KindMethod
-	}
-	d.Exported = !local && (c.lang.exported == nil || c.lang.exported(m.def, name, c.src))
 	if seen {
-		c.fs.Definitions[prev], c.ranks[prev] = d, rank
+		c.pending[prev] = p
 		return
 	}
-	c.defs[start] = len(c.fs.Definitions)
-	c.fs.Definitions = append(c.fs.Definitions, d)
-	c.ranks = append(c.ranks, rank)
+	c.defs[start] = len(c.pending)
+	c.pending = append(c.pending, p)
 }
 
 // defRank orders readings of one name. An interface outranks a class
@@ -290,25 +307,122 @@ func defRank(m tsMatch) int {
 	return rank
 }
 
-// container names the nearest enclosing class-like node of def. It stops at
-// a function or lambda: what is declared inside one is local to it, and so
-// neither has a container nor is exported.
-func (c *tsCollector) container(def *sitter.Node) (name string, module, local bool) {
-	for p := def.Parent(); p != nil; p = p.Parent() {
-		if ct, ok := c.lang.containers[p.Type()]; ok {
-			var n *sitter.Node
-			if ct.field != "" {
-				n = p.ChildByFieldName(ct.field)
-			} else {
-				n = firstIdentifier(p)
-			}
-			return nodeName(n, c.src), ct.module, false
-		}
-		if slices.Contains(c.lang.scopes, p.Type()) {
-			return "", false, true
+// tsSite is a definition in its place in the tree, for the per-language
+// exported rules.
+type tsSite struct {
+	node      *sitter.Node
+	ancestors []*sitter.Node // root first, parent last
+	name      string
+	src       []byte
+}
+
+// parent is the nth ancestor (1 is the parent), or nil past the root.
+func (s tsSite) parent(n int) *sitter.Node {
+	if n > len(s.ancestors) {
+		return nil
+	}
+	return s.ancestors[len(s.ancestors)-n]
+}
+
+// parentType is the type of the nth ancestor, or "" past the root.
+func (s tsSite) parentType(n int) string {
+	if p := s.parent(n); p != nil {
+		return p.Type()
+	}
+	return ""
+}
+
+// inside reports whether an ancestor has the given type.
+func (s tsSite) inside(typ string) bool {
+	for _, a := range s.ancestors {
+		if a.Type() == typ {
+			return true
 		}
 	}
-	return "", false, false
+	return false
+}
+
+// resolveDefs settles each definition's container and visibility in one
+// walk over the tree. Asking nodes for their parents instead would scan
+// the parent's children at every step in tree-sitter, which is quadratic
+// in a file with many top-level definitions. The walk descends only into
+// subtrees where a definition starts.
+func (c *tsCollector) resolveDefs(root *sitter.Node) {
+	byID := map[uintptr][]int{}
+	starts := make([]uint32, 0, len(c.pending))
+	for i, p := range c.pending {
+		byID[p.node.ID()] = append(byID[p.node.ID()], i)
+		starts = append(starts, p.node.StartByte())
+	}
+	slices.Sort(starts)
+	holdsDef := func(n *sitter.Node) bool {
+		i, _ := slices.BinarySearch(starts, n.StartByte())
+		return i < len(starts) && starts[i] < n.EndByte()
+	}
+
+	cur := sitter.NewTreeCursor(root)
+	defer cur.Close()
+	var ancestors []*sitter.Node
+	var marks []string // the visibility in force at each enclosing level
+	mark := ""
+walk:
+	for len(c.pending) > 0 {
+		n := cur.CurrentNode()
+		if text, ok := c.markers[n.ID()]; ok {
+			mark = text
+		}
+		for _, i := range byID[n.ID()] {
+			c.settle(&c.pending[i], ancestors, mark)
+		}
+		if holdsDef(n) && cur.GoToFirstChild() {
+			ancestors = append(ancestors, n)
+			marks = append(marks, mark)
+			mark = ""
+			continue
+		}
+		for !cur.GoToNextSibling() {
+			if !cur.GoToParent() {
+				break walk
+			}
+			ancestors = ancestors[:len(ancestors)-1]
+			mark, marks = marks[len(marks)-1], marks[:len(marks)-1]
+		}
+	}
+	for _, p := range c.pending {
+		c.fs.Definitions = append(c.fs.Definitions, p.def)
+	}
+}
+
+// settle gives a definition the nearest enclosing class-like node as its
+// container. A function or lambda met first makes it local: then it has no
+// container and is not exported.
+func (c *tsCollector) settle(p *tsPending, ancestors []*sitter.Node, mark string) {
+	local := false
+	for k := len(ancestors) - 1; k >= 0 && !p.fixed; k-- {
+		a := ancestors[k]
+		if ct, ok := c.lang.containers[a.Type()]; ok {
+			var n *sitter.Node
+			if ct.field != "" {
+				n = a.ChildByFieldName(ct.field)
+			} else {
+				n = firstIdentifier(a)
+			}
+			p.def.Container = nodeName(n, c.src)
+			if p.def.Kind == KindFunction && !ct.module {
+				p.def.Kind = KindMethod
+			}
+			break
+		}
+		if slices.Contains(c.lang.scopes, a.Type()) {
+			local = true
+			break
+		}
+	}
+	site := tsSite{node: p.node, ancestors: ancestors, name: p.def.Name, src: c.src}
+	p.def.Exported = !local && (c.lang.exported == nil || c.lang.exported(site))
+	if mark != "" && !local {
+		p.def.Exported = !slices.Contains(c.lang.hidden, mark)
+	}
 }
 
 func (c *tsCollector) addRef(ref, qualifier *sitter.Node) {
@@ -452,14 +566,4 @@ func hasModifier(def *sitter.Node, src []byte, words ...string) bool {
 
 func isNotIdent(r rune) bool {
 	return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
-}
-
-// hasAncestor reports whether one of n's ancestors has the given type.
-func hasAncestor(n *sitter.Node, typ string) bool {
-	for p := n.Parent(); p != nil; p = p.Parent() {
-		if p.Type() == typ {
-			return true
-		}
-	}
-	return false
 }

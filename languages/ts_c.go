@@ -1,9 +1,6 @@
 package languages
 
 import (
-	"strings"
-
-	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/c"
 	"github.com/smacker/go-tree-sitter/cpp"
 )
@@ -71,6 +68,7 @@ const cppQuery = `
 (parameter_declaration declarator: (reference_declarator (identifier) @skip))
 (type_parameter_declaration (type_identifier) @skip)
 (namespace_definition name: (_) @skip)
+(access_specifier) @visibility
 `
 
 var cLanguage = &tsLanguage{
@@ -93,31 +91,26 @@ var cppLanguage = &tsLanguage{
 	},
 	scopes:   []string{"function_definition", "lambda_expression"},
 	exported: cppExported,
+	hidden:   []string{"private"},
 }
 
 // cExported: static gives a file-level name internal linkage.
-func cExported(def *sitter.Node, _ string, src []byte) bool {
-	for i := 0; i < int(def.NamedChildCount()); i++ {
-		ch := def.NamedChild(i)
-		if ch.Type() == "storage_class_specifier" && ch.Content(src) == "static" {
+func cExported(s tsSite) bool {
+	for i := 0; i < int(s.node.NamedChildCount()); i++ {
+		ch := s.node.NamedChild(i)
+		if ch.Type() == "storage_class_specifier" && ch.Content(s.src) == "static" {
 			return false
 		}
 	}
 	return true
 }
 
-// cppExported adds access sections to C's rule: a class member is visible
-// under public: or protected:, and by default in a struct but not a class.
-func cppExported(def *sitter.Node, name string, src []byte) bool {
-	list := def.Parent()
-	if list == nil || list.Type() != "field_declaration_list" {
-		return cExported(def, name, src)
+// cppExported adds C++'s default access to C's rule: a member before any
+// access section is public in a struct and private in a class. The driver
+// applies the sections themselves (hidden: private).
+func cppExported(s tsSite) bool {
+	if s.parentType(1) != "field_declaration_list" {
+		return cExported(s)
 	}
-	for s := def.PrevNamedSibling(); s != nil; s = s.PrevNamedSibling() {
-		if s.Type() == "access_specifier" {
-			return !strings.HasPrefix(s.Content(src), "private")
-		}
-	}
-	owner := list.Parent()
-	return owner == nil || owner.Type() != "class_specifier"
+	return s.parentType(2) != "class_specifier"
 }

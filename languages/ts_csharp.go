@@ -1,7 +1,6 @@
 package languages
 
 import (
-	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/csharp"
 )
 
@@ -54,11 +53,6 @@ var csharpLanguage = &tsLanguage{
 // csharpExported counts public and protected members, and interface
 // members, which are public unless marked otherwise. internal stays inside
 // its assembly and so is not exported.
-func csharpExported(def *sitter.Node, _ string, src []byte) bool {
-	if list := def.Parent(); list != nil {
-		if owner := list.Parent(); owner != nil && owner.Type() == "interface_declaration" {
-			return true
-		}
-	}
-	return hasModifier(def, src, "public", "protected")
+func csharpExported(s tsSite) bool {
+	return s.parentType(2) == "interface_declaration" || hasModifier(s.node, s.src, "public", "protected")
 }

@@ -1,7 +1,6 @@
 package languages
 
 import (
-	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/java"
 )
 
@@ -53,9 +52,6 @@ var javaLanguage = &tsLanguage{
 
 // javaExported counts public and protected members, and everything in an
 // interface, which is implicitly public; package-private is not exported.
-func javaExported(def *sitter.Node, _ string, src []byte) bool {
-	if p := def.Parent(); p != nil && p.Type() == "interface_body" {
-		return true
-	}
-	return hasModifier(def, src, "public", "protected")
+func javaExported(s tsSite) bool {
+	return s.parentType(1) == "interface_body" || hasModifier(s.node, s.src, "public", "protected")
 }

@@ -1,7 +1,6 @@
 package languages
 
 import (
-	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/javascript"
 	"github.com/smacker/go-tree-sitter/typescript/tsx"
 	"github.com/smacker/go-tree-sitter/typescript/typescript"
@@ -122,9 +121,9 @@ var tsxLanguage = &tsLanguage{
 // jsExported: an ES module exports only what an export statement names;
 // members of an exported class are visible unless private (TypeScript's
 // private or protected, or a #name).
-func jsExported(def *sitter.Node, name string, src []byte) bool {
-	if name != "" && name[0] == '#' || hasModifier(def, src, "private", "protected") {
+func jsExported(s tsSite) bool {
+	if s.name != "" && s.name[0] == '#' || hasModifier(s.node, s.src, "private", "protected") {
 		return false
 	}
-	return hasAncestor(def, "export_statement")
+	return s.inside("export_statement")
 }

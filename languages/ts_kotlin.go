@@ -1,7 +1,6 @@
 package languages
 
 import (
-	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/kotlin"
 )
 
@@ -52,6 +51,6 @@ var kotlinLanguage = &tsLanguage{
 
 // kotlinExported: declarations are public by default; private and internal
 // (module-wide) are not part of the API.
-func kotlinExported(def *sitter.Node, _ string, src []byte) bool {
-	return !hasModifier(def, src, "private", "internal")
+func kotlinExported(s tsSite) bool {
+	return !hasModifier(s.node, s.src, "private", "internal")
 }

@@ -1,7 +1,6 @@
 package languages
 
 import (
-	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/php"
 )
 
@@ -59,6 +58,6 @@ var phpLanguage = &tsLanguage{
 
 // phpExported: members are public unless marked private; protected ones are
 // part of the API subclasses see.
-func phpExported(def *sitter.Node, _ string, src []byte) bool {
-	return !hasModifier(def, src, "private")
+func phpExported(s tsSite) bool {
+	return !hasModifier(s.node, s.src, "private")
 }

@@ -3,7 +3,6 @@ package languages
 import (
 	"strings"
 
-	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/python"
 )
 
@@ -46,6 +45,7 @@ var pythonLanguage = &tsLanguage{
 
 // pythonExported follows the convention that a leading underscore marks a
 // name private, while dunder names (__init__) are part of the protocol.
-func pythonExported(_ *sitter.Node, name string, _ []byte) bool {
+func pythonExported(s tsSite) bool {
+	name := s.name
 	return !strings.HasPrefix(name, "_") || strings.HasPrefix(name, "__") && strings.HasSuffix(name, "__")
 }

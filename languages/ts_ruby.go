@@ -1,7 +1,6 @@
 package languages
 
 import (
-	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/ruby"
 )
 
@@ -36,28 +35,14 @@ var rubyLanguage = &tsLanguage{
 (hash_splat_parameter name: (identifier) @skip)
 (block_parameter name: (identifier) @skip)
 (assignment left: (identifier) @skip)
+((identifier) @visibility (#match? @visibility "^(private|protected|public)$"))
 `,
 	containers: map[string]tsContainer{
 		"class":  {field: "name"},
 		"module": {field: "name"},
 	},
-	scopes:   []string{"method", "singleton_method", "block", "do_block", "lambda"},
-	exported: rubyExported,
-}
-
-// rubyExported: methods after a bare private or protected line are hidden
-// until a public line; everything else is public.
-func rubyExported(def *sitter.Node, _ string, src []byte) bool {
-	for s := def.PrevNamedSibling(); s != nil; s = s.PrevNamedSibling() {
-		if s.Type() != "identifier" {
-			continue
-		}
-		switch s.Content(src) {
-		case "private", "protected":
-			return false
-		case "public":
-			return true
-		}
-	}
-	return true
+	scopes: []string{"method", "singleton_method", "block", "do_block", "lambda"},
+	// Methods after a bare private or protected line are hidden until a
+	// public line.
+	hidden: []string{"private", "protected"},
 }

@@ -1,7 +1,6 @@
 package languages
 
 import (
-	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/rust"
 )
 
@@ -54,14 +53,11 @@ var rustLanguage = &tsLanguage{
 // rustExported: pub in any form (pub, pub(crate)) exports, as does being an
 // item of a trait or of a trait implementation, whose visibility is the
 // trait's.
-func rustExported(def *sitter.Node, _ string, src []byte) bool {
-	if hasModifier(def, src, "pub") {
+func rustExported(s tsSite) bool {
+	if hasModifier(s.node, s.src, "pub") {
 		return true
 	}
-	if list := def.Parent(); list != nil && list.Type() == "declaration_list" {
-		owner := list.Parent()
-		return owner != nil && (owner.Type() == "trait_item" ||
-			owner.Type() == "impl_item" && owner.ChildByFieldName("trait") != nil)
-	}
-	return false
+	owner := s.parent(2)
+	return s.parentType(1) == "declaration_list" && owner != nil && (owner.Type() == "trait_item" ||
+		owner.Type() == "impl_item" && owner.ChildByFieldName("trait") != nil)
 }

@@ -50,8 +50,8 @@ var scalaLanguage = &tsLanguage{
 }
 
 // scalaExported: members are public unless private.
-func scalaExported(def *sitter.Node, _ string, src []byte) bool {
-	return !hasModifier(def, src, "private")
+func scalaExported(s tsSite) bool {
+	return !hasModifier(s.node, s.src, "private")
 }
 
 // scalaImportPath joins the path segments of an import, which the grammar

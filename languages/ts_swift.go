@@ -1,7 +1,6 @@
 package languages
 
 import (
-	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/swift"
 )
 
@@ -58,6 +57,6 @@ var swiftLanguage = &tsLanguage{
 
 // swiftExported: the default access level, internal, is visible across the
 // module; private and fileprivate are not.
-func swiftExported(def *sitter.Node, _ string, src []byte) bool {
-	return !hasModifier(def, src, "private", "fileprivate")
+func swiftExported(s tsSite) bool {
+	return !hasModifier(s.node, s.src, "private", "fileprivate")
 }

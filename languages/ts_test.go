@@ -80,13 +80,13 @@ var symbolCases = []symbolCase{
 	},
 	{
 		language: "C++", file: "cache.cpp",
-		defs: []string{"module store 3-3-21", "class store.Cache 8-8-15", "method Cache.Cache 10-10-10",
-			"method Cache.get 11-11-11", "method Cache.put 12-12-12", "method Cache.get 16-16-18",
-			"function store.maxOf 19-19-19", "function make_buf 22-22-22"},
-		refs:     []string{"util.format@17", "this.name_@17", "ptr.field@17", "items_.insert@12", "std.string@16", ".helper@12"},
+		defs: []string{"module store 3-3-22", "class store.Cache 8-8-16", "method Cache.Cache 10-10-10",
+			"method Cache.get 11-11-11", "method Cache.put 12-12-12", "method Cache.evict 14-14-14",
+			"method Cache.get 17-17-19", "function store.maxOf 20-20-20", "function make_buf 23-23-23"},
+		refs:     []string{"util.format@18", "this.name_@18", "ptr.field@18", "items_.insert@12", "std.string@17", ".helper@12"},
 		imports:  []string{"stdio.h", "util/buf.h"},
-		notRefs:  []string{"key@16:43", "get"},
-		exported: []string{"Cache.put"}, hidden: []string{"make_buf", "store.MAX"},
+		notRefs:  []string{"key@17:43", "get"},
+		exported: []string{"Cache.put", "Cache.Cache"}, hidden: []string{"make_buf", "store.MAX", "Cache.evict"},
 	},
 	{
 		language: "C#", file: "Cache.cs", pkg: "Acme.Store",
@@ -245,4 +245,35 @@ func keys(m map[string]bool) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestExtractConcurrent runs every grammar from several goroutines at once:
+// compiled queries are shared, parsers and cursors are not, and -race
+// checks that this holds.
+func TestExtractConcurrent(t *testing.T) {
+	done := make(chan error)
+	for i := 0; i < 4; i++ {
+		go func() {
+			for _, tc := range symbolCases {
+				src, err := os.ReadFile(filepath.Join("testdata", "symbols", tc.file))
+				if err == nil {
+					var fs *FileSymbols
+					fs, err = Extract(tc.language, tc.file, src)
+					if err == nil && len(fs.Definitions) == 0 {
+						err = fmt.Errorf("%s: no definitions", tc.language)
+					}
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
 }

@@ -11,6 +11,7 @@ class Cache : public Base {
   std::string get(const std::string &key) const;
   void put(int k) { items_.insert(k); helper(k); }
  private:
+  void evict();
   std::set<int> items_;
 };
 std::string Cache::get(const std::string &key) const {
