@@ -415,6 +415,9 @@ func convertHunk(h *godiff.Hunk) (Hunk, error) {
 	if len(h.Body) > 0 {
 		rawLines = bytes.Split(body, []byte("\n"))
 	}
+	// Sized from the body, never from the header's counts, which a hostile
+	// diff could set to billions.
+	hk.Lines = make([]Line, 0, len(rawLines))
 	for _, raw := range rawLines {
 		offset += len(raw) + 1
 		l := Line{Kind: LineContext}
