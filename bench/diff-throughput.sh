@@ -21,47 +21,10 @@ COUNT=${COUNT:-1}
 MIN_BYTES=$((20 * 1024 * 1024))
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-if [ -z "${WORK:-}" ]; then
-	WORK=$(mktemp -d "${TMPDIR:-/tmp}/reviewbot-diff-bench.XXXXXX")
-	if [ "${KEEP:-0}" != 1 ]; then
-		trap 'rm -rf "$WORK"' EXIT
-	fi
-fi
-mkdir -p "$WORK"
-
-# moddir MODULE VERSION prints the module cache directory of that version,
-# downloading it through the proxy when needed. It runs outside any module
-# so that the repository's go.mod is neither read nor changed.
-moddir() {
-	(cd "$WORK" && GOFLAGS=-mod=mod go mod download -json "$1@$2") |
-		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p'
-}
-
-# commit_tree REPO DIR TAG makes DIR's files the whole content of a new
-# commit of REPO, tagged TAG. The module cache is read in place (it is
-# read-only) through --work-tree; -f keeps files a module's own
-# .gitignore would hide, since they are part of the version.
-commit_tree() {
-	git -C "$1" rm -r -q --cached --ignore-unmatch .
-	git -C "$1" --work-tree="$2" add -A -f
-	git -C "$1" -c user.name=bench -c user.email=bench@localhost -c commit.gpgsign=false \
-		commit -q --allow-empty -m "$3"
-	git -C "$1" tag "$3"
-}
-
-echo "== fetching $MOD@$A and $MOD@$B through $(go env GOPROXY)"
-DIR_A=$(moddir "$MOD" "$A")
-DIR_B=$(moddir "$MOD" "$B")
-if [ ! -d "$DIR_A" ] || [ ! -d "$DIR_B" ]; then
-	echo "module download failed" >&2
-	exit 1
-fi
-
-REPO=$WORK/repo
-rm -rf "$REPO"
-git init -q "$REPO"
-commit_tree "$REPO" "$DIR_A" A
-commit_tree "$REPO" "$DIR_B" B
+NAME=diff-bench
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
+pair_repo "$MOD" "$A" "$B"
 
 # The same invocation as review.LocalRange.Diff, so the benchmark parses
 # what `reviewbot review` would.
