@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/reviewbot/reviewbot/internal/gittest"
 )
 
 const goMod = "module example.com/app\n\ngo 1.22\n"
@@ -98,19 +100,19 @@ func goRepoBase() map[string]string {
 
 // analyzeCommits commits base and head trees and analyses the change
 // between them through GitTree sources.
-func analyzeCommits(t *testing.T, base, head map[string]string, budget int) (*Analysis, *gitRepo) {
+func analyzeCommits(t *testing.T, base, head map[string]string, budget int) (*Analysis, *gittest.Repo) {
 	t.Helper()
-	r := newGitRepo(t)
-	r.write(base)
-	b := r.commit("base")
-	r.write(head)
-	h := r.commit("head")
-	hs, bs := GitTree(r.dir, h), GitTree(r.dir, b)
+	r := gittest.New(t)
+	r.Write(base)
+	b := r.Commit("base")
+	r.Write(head)
+	h := r.Commit("head")
+	hs, bs := GitTree(r.Dir, h), GitTree(r.Dir, b)
 	t.Cleanup(func() {
 		hs.(interface{ Close() error }).Close()
 		bs.(interface{ Close() error }).Close()
 	})
-	a, err := Analyze(context.Background(), Options{Base: bs, Head: hs, Changes: r.changes(b, h), TokenBudget: budget})
+	a, err := Analyze(context.Background(), Options{Base: bs, Head: hs, Changes: changesBetween(t, r, b, h), TokenBudget: budget})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,79 +3,19 @@ package codebase
 import (
 	"bufio"
 	"bytes"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/reviewbot/reviewbot/internal/gittest"
 )
-
-// gitRepo is a scratch repository driven by the real git binary.
-type gitRepo struct {
-	t   *testing.T
-	dir string
-}
-
-func newGitRepo(t *testing.T) *gitRepo {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	r := &gitRepo{t: t, dir: t.TempDir()}
-	r.git("init", "-q", "-b", "main")
-	return r
-}
-
-func (r *gitRepo) git(args ...string) string {
-	r.t.Helper()
-	cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"}, args...)...)
-	cmd.Dir = r.dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		r.t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-// write replaces the tree's files: name → content, "" deletes.
-func (r *gitRepo) write(files map[string]string) {
-	r.t.Helper()
-	writeFiles(r.t, r.dir, files)
-}
-
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if content == "" {
-			if err := os.Remove(p); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// commit stages everything and returns the new commit's SHA.
-func (r *gitRepo) commit(msg string) string {
-	r.git("add", "-A")
-	r.git("commit", "-q", "-m", msg)
-	return r.git("rev-parse", "HEAD")
-}
 
 // changes turns `git diff -U0` between two commits into Changes, the way the
 // review pipeline hands them to Analyze.
-func (r *gitRepo) changes(base, head string) []Change {
-	r.t.Helper()
-	out := r.git("diff", "-U0", "-M", "--no-color", base, head)
-	return parseUnifiedZero(r.t, out)
+func changesBetween(t *testing.T, r *gittest.Repo, base, head string) []Change {
+	t.Helper()
+	out := r.Git("diff", "-U0", "-M", "--no-color", base, head)
+	return parseUnifiedZero(t, out)
 }
 
 func parseUnifiedZero(t *testing.T, diff string) []Change {

@@ -9,11 +9,13 @@ import (
 	"slices"
 	"sync"
 	"testing"
+
+	"github.com/reviewbot/reviewbot/internal/gittest"
 )
 
 func TestDirSkipsGitAndLinks(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{"a.go": "package a\n", "sub/b.txt": "b\n", ".git/config": "x\n", "sub/.git/HEAD": "y\n"})
+	gittest.WriteFiles(t, root, map[string]string{"a.go": "package a\n", "sub/b.txt": "b\n", ".git/config": "x\n", "sub/.git/HEAD": "y\n"})
 	if err := os.Symlink("/etc/passwd", filepath.Join(root, "link")); err != nil {
 		t.Fatal(err)
 	}
@@ -37,12 +39,12 @@ func TestDirSkipsGitAndLinks(t *testing.T) {
 }
 
 func TestGitTreeReadsCommitConcurrently(t *testing.T) {
-	r := newGitRepo(t)
-	r.write(map[string]string{"a.go": "package a\n", "dir/b.py": "print(1)\n", "c.txt": "old\n"})
-	first := r.commit("one")
-	r.write(map[string]string{"c.txt": "new\n", "d.md": "# d\n"})
-	r.commit("two")
-	src := GitTree(r.dir, first)
+	r := gittest.New(t)
+	r.Write(map[string]string{"a.go": "package a\n", "dir/b.py": "print(1)\n", "c.txt": "old\n"})
+	first := r.Commit("one")
+	r.Write(map[string]string{"c.txt": "new\n", "d.md": "# d\n"})
+	r.Commit("two")
+	src := GitTree(r.Dir, first)
 	defer src.(interface{ Close() error }).Close()
 	ctx := context.Background()
 	files, err := src.Files(ctx)
@@ -77,7 +79,7 @@ func TestGitTreeReadsCommitConcurrently(t *testing.T) {
 	if b, err := src.ReadFile(ctx, "a.go"); err != nil || string(b) != "package a\n" {
 		t.Errorf("ReadFile after Close = %q, %v", b, err)
 	}
-	if _, err := GitTree(r.dir, "no-such-rev").Files(ctx); err == nil {
+	if _, err := GitTree(r.Dir, "no-such-rev").Files(ctx); err == nil {
 		t.Error("listing a missing revision succeeded")
 	}
 }
@@ -88,7 +90,7 @@ func TestAnalyzeNotesSkippedFiles(t *testing.T) {
 	for i := range big {
 		big[i] = 'a'
 	}
-	writeFiles(t, root, map[string]string{
+	gittest.WriteFiles(t, root, map[string]string{
 		"go.mod":   goMod,
 		"util.go":  "package app\n\nfunc Parse() int { return 2 }\n",
 		"big.go":   "package app\n\nvar _ = Parse\n//" + string(big),

@@ -4,10 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/reviewbot/reviewbot/internal/gittest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -220,63 +221,24 @@ func TestParsePatchesFromListFiles(t *testing.T) {
 	}
 }
 
-// gitRepo makes a real repository in a temp dir; tests that need git's
-// exact output (CRLF, renames, binary, modes) build it with git itself.
-func gitRepo(t *testing.T) func(args ...string) string {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	dir := t.TempDir()
-	run := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@e", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@e", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	run("init", "-q", "-b", "main")
-	run("config", "core.autocrlf", "false")
-	return func(args ...string) string {
-		if args[0] == "write" {
-			p := filepath.Join(dir, args[1])
-			os.MkdirAll(filepath.Dir(p), 0o755)
-			if err := os.WriteFile(p, []byte(args[2]), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			return ""
-		}
-		if args[0] == "dir" {
-			return dir
-		}
-		return run(args...)
-	}
-}
-
 func TestParseRealGitCRLFRenameBinaryMode(t *testing.T) {
-	git := gitRepo(t)
+	r := gittest.New(t)
 	body := strings.Repeat("line of a file that stays the same\n", 20)
-	git("write", "crlf.txt", "one\r\ntwo\r\nthree\r\n")
-	git("write", "moved/old.go", body+"func A() {}\n")
-	git("write", "bin.dat", "\x00\x01\x02binary")
-	git("write", "script.sh", "echo hi\n")
-	git("write", "noeol.txt", "a\nb")
-	git("add", "-A")
-	git("commit", "-qm", "base")
-	git("write", "crlf.txt", "one\r\nTWO\r\nthree\r\n")
-	git("mv", "moved/old.go", "moved/new.go")
-	git("write", "moved/new.go", body+"func B() {}\n")
-	git("write", "bin.dat", "\x00\x01\x03binary!")
-	git("write", "noeol.txt", "a\nc")
-	git("add", "-A")
-	git("update-index", "--chmod=+x", "script.sh")
-	git("commit", "-qm", "head")
-	out := git("diff", "-M", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/", "HEAD~1", "HEAD")
-	d := mustParse(t, out)
+	r.Write(map[string]string{
+		"crlf.txt": "one\r\ntwo\r\nthree\r\n", "moved/old.go": body + "func A() {}\n",
+		"bin.dat": "\x00\x01\x02binary", "script.sh": "echo hi\n", "noeol.txt": "a\nb",
+	})
+	r.Commit("base")
+	r.Git("mv", "moved/old.go", "moved/new.go")
+	r.Write(map[string]string{
+		"crlf.txt": "one\r\nTWO\r\nthree\r\n", "moved/new.go": body + "func B() {}\n",
+		"bin.dat": "\x00\x01\x03binary!", "noeol.txt": "a\nc",
+	})
+	r.Git("add", "-A")
+	r.Git("update-index", "--chmod=+x", "script.sh")
+	r.Git("commit", "-qm", "head")
+	out := r.Git("diff", "-M", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/", "HEAD~1", "HEAD")
+	d := mustParse(t, out+"\n") // Git trims its output; a diff ends in a newline
 
 	crlf := d.File("crlf.txt")
 	if crlf == nil || len(crlf.Hunks) != 1 {

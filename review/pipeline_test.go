@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/reviewbot/reviewbot/internal/gittest"
+
 	"github.com/reviewbot/reviewbot/codebase"
 	"github.com/reviewbot/reviewbot/tiers"
 )
@@ -109,19 +111,17 @@ func TestRunPropagatesUpstreamFailure(t *testing.T) {
 }
 
 func TestRunDryRunOnRealRepo(t *testing.T) {
-	git := gitRepo(t)
-	git("write", "calc/calc.go", "package calc\n\n// Add adds.\nfunc Add(a, b int) int {\n\treturn a + b\n}\n")
-	git("write", "main.go", "package main\n\nimport \"example.com/m/calc\"\n\nfunc main() {\n\tprintln(calc.Add(1, 2))\n}\n")
-	git("write", "go.mod", "module example.com/m\n\ngo 1.22\n")
-	git("add", "-A")
-	git("commit", "-qm", "base")
-	git("write", "calc/calc.go", "package calc\n\n// Add adds.\nfunc Add(a, b int) int {\n\treturn b + a\n}\n")
-	git("write", "go.sum", "x v1 h1:abc=\n")
-	git("add", "-A")
-	git("commit", "-qm", "swap operands")
-	dir := git("dir")
+	repo := gittest.New(t)
+	repo.Write(map[string]string{
+		"calc/calc.go": "package calc\n\n// Add adds.\nfunc Add(a, b int) int {\n\treturn a + b\n}\n",
+		"main.go":      "package main\n\nimport \"example.com/m/calc\"\n\nfunc main() {\n\tprintln(calc.Add(1, 2))\n}\n",
+		"go.mod":       "module example.com/m\n\ngo 1.22\n",
+	})
+	repo.Commit("base")
+	repo.Write(map[string]string{"calc/calc.go": "package calc\n\n// Add adds.\nfunc Add(a, b int) int {\n\treturn b + a\n}\n", "go.sum": "x v1 h1:abc=\n"})
+	repo.Commit("swap operands")
 	ctx := context.Background()
-	r, err := ResolveRange(ctx, dir, "HEAD~1", "")
+	r, err := ResolveRange(ctx, repo.Dir, "HEAD~1", "")
 	if err != nil {
 		t.Fatal(err)
 	}

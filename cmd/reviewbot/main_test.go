@@ -5,49 +5,24 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/reviewbot/reviewbot/internal/gittest"
 )
 
-// repo builds a real git repository with a base and a head commit.
+// repo builds a real git repository with baseFiles committed on main and
+// headFiles ("" deletes) committed on a feature branch that is checked out.
 func repo(t *testing.T, baseFiles, headFiles map[string]string) string {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	dir := t.TempDir()
-	gitc := func(args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@e", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@e", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	write := func(files map[string]string) {
-		for p, c := range files {
-			full := filepath.Join(dir, p)
-			os.MkdirAll(filepath.Dir(full), 0o755)
-			if c == "" {
-				os.Remove(full)
-				continue
-			}
-			if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	gitc("init", "-q", "-b", "main")
-	write(baseFiles)
-	gitc("add", "-A")
-	gitc("commit", "-qm", "base")
-	gitc("checkout", "-q", "-b", "feature")
-	write(headFiles)
-	gitc("add", "-A")
-	gitc("commit", "-qm", "change")
-	return dir
+	r := gittest.New(t)
+	r.Write(baseFiles)
+	r.Commit("base")
+	r.Git("checkout", "-q", "-b", "feature")
+	r.Write(headFiles)
+	r.Commit("change")
+	return r.Dir
 }
 
 // noAWS makes the AWS SDK's default chain find no credentials, whatever the
