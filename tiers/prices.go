@@ -20,7 +20,10 @@ type Price struct {
 // 25% of input; Anthropic bills cache writes (5-minute TTL) at 125% and
 // reads at 10% of input. From Claude Sonnet 4.5 and Haiku 4.5 on, Bedrock
 // lists the global cross-region price and charges 10% more for geographic
-// and in-region endpoints.
+// and in-region endpoints ("approximately 10% savings on both input and
+// output token pricing compared to geographic cross-Region inference":
+// docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html,
+// checked 2026-11-26).
 var priceTable = map[string]Price{
 	"amazon.nova-micro-v1:0": {Input: 0.035, Output: 0.14, CacheRead: 0.00875},
 	"amazon.nova-lite-v1:0":  {Input: 0.06, Output: 0.24, CacheRead: 0.015},
