@@ -55,7 +55,9 @@ type Config struct {
 	MinSeverity      string            `json:"min_severity"`
 	Language         string            `json:"language"`
 	FailOn           string            `json:"fail_on"` // severity that makes the CLI exit 1; "" = off
-	Origins          map[string]string `json:"origins"`
+	// MaxCostUSD caps one review's estimated model cost; 0 means no cap.
+	MaxCostUSD float64           `json:"max_cost_usd"`
+	Origins    map[string]string `json:"origins"`
 }
 
 // DefaultConfig is the configuration of a repository with no file.
@@ -66,6 +68,7 @@ func DefaultConfig() Config {
 		MaxComments: 25,
 		MinSeverity: "minor",
 		Language:    "English",
+		MaxCostUSD:  DefaultMaxCostUSD,
 	}
 	c.Origins = map[string]string{}
 	for _, k := range configKeys {
@@ -74,9 +77,14 @@ func DefaultConfig() Config {
 	return c
 }
 
+// DefaultMaxCostUSD is the cost cap of one review unless configured: high
+// enough for any ordinary PR on the premium tier (a few cents to a dollar),
+// low enough that a 20,000-file PR cannot run up a bill unnoticed.
+const DefaultMaxCostUSD = 5.0
+
 // configKeys are the top-level keys of the YAML file, also the keys of
 // Config.Origins.
-var configKeys = []string{"tier", "paths", "instructions", "path_instructions", "auto_review", "max_comments", "min_severity", "language", "fail_on"}
+var configKeys = []string{"tier", "paths", "instructions", "path_instructions", "auto_review", "max_comments", "min_severity", "language", "fail_on", "max_cost_usd"}
 
 // ConfigWarning is a problem in the file that does not stop the review,
 // such as an unknown key. It is shown in the summary comment or on stderr.
@@ -179,6 +187,14 @@ func (c *Config) ApplyYAML(name string, data []byte) ([]ConfigWarning, error) {
 		"min_severity": func(n *yaml.Node) { p.enum(n, "min_severity", &c.MinSeverity, Severities...) },
 		"language":     func(n *yaml.Node) { p.decode(n, "language", &c.Language) },
 		"fail_on":      func(n *yaml.Node) { p.enum(n, "fail_on", &c.FailOn, append([]string{""}, Severities...)...) },
+		"max_cost_usd": func(n *yaml.Node) {
+			var v float64
+			if p.decode(n, "max_cost_usd", &v) && v < 0 {
+				p.fail(n, "max_cost_usd must be 0 (no cap) or a positive amount in US dollars")
+				return
+			}
+			c.MaxCostUSD = v
+		},
 	})
 	for k, v := range p.origins {
 		c.Origins[k] = v

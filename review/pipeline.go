@@ -142,6 +142,9 @@ func Run(ctx context.Context, job Job, model Model) (*Result, error) {
 			res.Skipped = append(res.Skipped, SkippedFile{Path: u.Path, Reason: u.Reason})
 		}
 		res.Summary, res.Risk = dryRunSummary(kept, decision, plan)
+		if c := job.Config.MaxCostUSD; c > 0 && plan.Usage.CostUSD > c {
+			res.Notes = append(res.Notes, fmt.Sprintf("the estimated cost $%.2f is over max_cost_usd $%.2f: a real run would fall back to the free tier or stop", plan.Usage.CostUSD, c))
+		}
 		res.DurationMS = time.Since(start).Milliseconds()
 		return res, nil
 	}
@@ -149,6 +152,11 @@ func Run(ctx context.Context, job Job, model Model) (*Result, error) {
 	if model == nil {
 		return nil, errors.New("no model configured")
 	}
+	decision, err := capCost(job, decision, in)
+	if err != nil {
+		return nil, err
+	}
+	res.Tier, res.RouteReason = string(decision.Tier), decision.Reason
 	out, err := model.Run(ctx, decision.Tier, in)
 	if err != nil {
 		return nil, fmt.Errorf("review with the %s tier: %w", decision.Tier, err)
@@ -172,6 +180,34 @@ func Run(ctx context.Context, job Job, model Model) (*Result, error) {
 	res.Findings, res.Notes = placeFindings(job.Diff, &job.Config, out.Findings, res.Notes)
 	res.DurationMS = time.Since(start).Milliseconds()
 	return res, nil
+}
+
+// ErrCostCap is returned when even the cheapest tier's estimate is over the
+// configured max_cost_usd.
+var ErrCostCap = errors.New("estimated cost over max_cost_usd")
+
+// capCost checks the planner's estimate against max_cost_usd before any
+// model is called: over the cap, a team review falls back to the free tier
+// when that fits, and otherwise nothing is spent.
+func capCost(job Job, d tiers.Decision, in tiers.Input) (tiers.Decision, error) {
+	limit := job.Config.MaxCostUSD
+	if limit <= 0 {
+		return d, nil
+	}
+	plan, err := tiers.Plan(job.Models, d.Tier, in)
+	if err != nil {
+		return d, fmt.Errorf("estimate the cost: %w", err)
+	}
+	if plan.Usage.CostUSD <= limit {
+		return d, nil
+	}
+	if d.Tier == tiers.Team {
+		free, err := tiers.Plan(job.Models, tiers.Free, in)
+		if err == nil && free.Usage.CostUSD <= limit {
+			return tiers.Decision{Tier: tiers.Free, Reason: fmt.Sprintf("%s; the team tier's estimated $%.2f is over max_cost_usd $%.2f, so free", d.Reason, plan.Usage.CostUSD, limit)}, nil
+		}
+	}
+	return d, fmt.Errorf("%w: the %s tier would cost about $%.2f, the cap is $%.2f (%s); raise max_cost_usd in %s, or narrow the review with paths.exclude", ErrCostCap, d.Tier, plan.Usage.CostUSD, limit, job.Config.Origins["max_cost_usd"], ConfigPath)
 }
 
 // placeFindings anchors each finding, strips suggestions that GitHub could

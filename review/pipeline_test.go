@@ -181,3 +181,41 @@ func TestBuildInputDropsContextTheHunkShows(t *testing.T) {
 		t.Errorf("context = %q", texts)
 	}
 }
+
+func TestRunCostCap(t *testing.T) {
+	d := mustParse(t, anchorDiff)
+	kept, _ := FilterFiles(d, &Config{}, nil)
+	in := buildInput(Job{Diff: d}, kept, nil)
+	team, err1 := tiers.Plan(tiers.Config{}, tiers.Team, in)
+	free, err2 := tiers.Plan(tiers.Config{}, tiers.Free, in)
+	if err1 != nil || err2 != nil || !(free.Usage.CostUSD < team.Usage.CostUSD) {
+		t.Fatalf("plans: %v %v free %+v team %+v", err1, err2, free.Usage, team.Usage)
+	}
+	var ranTier tiers.Tier
+	model := &fakeModel{run: func(_ context.Context, tier tiers.Tier, in tiers.Input) (*tiers.Result, error) {
+		ranTier = tier
+		return &tiers.Result{Tier: tier, Summary: tiers.Summary{Summary: "s", Risk: "low"}}, nil
+	}}
+	cfg := DefaultConfig()
+
+	// Between the two estimates: team falls back to free, and says so.
+	cfg.MaxCostUSD = (free.Usage.CostUSD + team.Usage.CostUSD) / 2
+	res, err := Run(context.Background(), Job{Diff: d, Config: cfg, Tier: tiers.Team}, model)
+	if err != nil || ranTier != tiers.Free || res.Tier != "free" || !strings.Contains(res.RouteReason, "over max_cost_usd") {
+		t.Fatalf("fallback: err %v ran %s result %+v", err, ranTier, res)
+	}
+
+	// Below both: nothing is spent and the error says what to change.
+	ranTier = ""
+	cfg.MaxCostUSD = free.Usage.CostUSD / 2
+	_, err = Run(context.Background(), Job{Diff: d, Config: cfg, Tier: tiers.Team}, model)
+	if !errors.Is(err, ErrCostCap) || ranTier != "" || !strings.Contains(err.Error(), "raise max_cost_usd") {
+		t.Fatalf("over cap: err %v, model ran %q", err, ranTier)
+	}
+
+	// 0 is no cap.
+	cfg.MaxCostUSD = 0
+	if _, err := Run(context.Background(), Job{Diff: d, Config: cfg, Tier: tiers.Team}, model); err != nil || ranTier != tiers.Team {
+		t.Fatalf("no cap: err %v ran %s", err, ranTier)
+	}
+}

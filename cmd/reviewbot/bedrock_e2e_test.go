@@ -213,3 +213,14 @@ func TestReviewFailOnExits1AndStillPrints(t *testing.T) {
 		}
 	}
 }
+
+func TestReviewCostCapExits2WithoutCallingTheModel(t *testing.T) {
+	f := startBedrock(t, func(tool string) (int, string, string) { return 200, "", toolUse(tool, summaryInput) })
+	code, out, stderr := runCLI(t, nil, "review", "--repo", calcRepo(t), "--tier", "team", "--base", "main", "--max-cost", "0.0000001")
+	if code != 2 || out != "" || !strings.Contains(stderr, "max_cost_usd") || !strings.Contains(stderr, "flag --max-cost") {
+		t.Fatalf("exit %d out %q stderr %q", code, out, stderr)
+	}
+	if len(f.calls) != 0 {
+		t.Errorf("the model was called %d times despite the cap", len(f.calls))
+	}
+}

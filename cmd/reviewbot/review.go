@@ -27,7 +27,7 @@ func (e *findingsError) Error() string {
 
 func isConfigError(err error) bool {
 	var ce *review.ConfigError
-	return errors.As(err, &ce) || errors.Is(err, review.ErrNotGitRepo) || errors.Is(err, tiers.ErrConfig)
+	return errors.As(err, &ce) || errors.Is(err, review.ErrNotGitRepo) || errors.Is(err, tiers.ErrConfig) || errors.Is(err, review.ErrCostCap)
 }
 
 // runReview is `reviewbot review`: a local git range through the pipeline.
@@ -41,6 +41,7 @@ func runReview(ctx context.Context, args []string, getenv func(string) string, s
 	format := fs.String("format", "text", "output `format`: text, markdown or json")
 	dryRun := fs.Bool("dry-run", false, "do everything except calling the model; needs no credentials")
 	failOn := fs.String("fail-on", "", "exit 1 when a finding has this `severity` or worse: critical, major, minor, nit")
+	maxCost := fs.Float64("max-cost", -1, "cap on one review's estimated model cost in `USD` (0: no cap; default from .github/reviewbot.yml, else 5)")
 	showPrompts := fs.Bool("show-prompts", false, "with --dry-run, include the exact prompts that would be sent")
 	verbose := fs.Bool("v", false, "log progress to stderr")
 	if err := fs.Parse(args); err != nil {
@@ -108,6 +109,9 @@ func runReview(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if *failOn != "" {
 		cfg.FailOn, cfg.Origins["fail_on"] = *failOn, "flag --fail-on"
+	}
+	if *maxCost >= 0 {
+		cfg.MaxCostUSD, cfg.Origins["max_cost_usd"] = *maxCost, "flag --max-cost"
 	}
 
 	raw, err := r.Diff(ctx)
