@@ -107,4 +107,10 @@ func TestApplyYAMLShortForms(t *testing.T) {
 	if _, err := c.ApplyYAML("c", []byte("   \n")); err != nil {
 		t.Errorf("empty file: %v", err)
 	}
+	if _, err := c.ApplyYAML("c", []byte("max_cost_usd: 0.25\n")); err != nil || c.MaxCostUSD != 0.25 || c.Origins["max_cost_usd"] != "file c" {
+		t.Errorf("max_cost_usd: %v %v %q", err, c.MaxCostUSD, c.Origins["max_cost_usd"])
+	}
+	if _, err := c.ApplyYAML("c", []byte("max_cost_usd: -1\n")); err == nil || !strings.Contains(err.Error(), "c:1: max_cost_usd must be 0") {
+		t.Errorf("negative max_cost_usd: %v", err)
+	}
 }
