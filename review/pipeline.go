@@ -335,25 +335,20 @@ func mergeImpact(static []Impact, notes []tiers.ImpactNote) []Impact {
 	return static
 }
 
-// signals measures what the auto router decides from.
+// signals measures what the auto router decides from: the tiers' own
+// measure of the reviewed files, with what only the filter knows about
+// documentation (linguist's rules) and about files already skipped as
+// generated, vendored or lock files.
 func signals(kept []ReviewFile, skipped []SkippedFile) tiers.Signals {
-	s := tiers.Signals{Files: len(kept)}
-	langs := map[string]bool{}
-	docs, generated := true, len(kept) == 0 && len(skipped) > 0
+	files := make([]tiers.File, 0, len(kept))
+	docs := len(kept) > 0
 	for _, f := range kept {
-		s.ChangedLines += f.Additions + f.Deletions
-		if f.Language != "" && !langs[f.Language] {
-			langs[f.Language] = true
-			s.Languages = append(s.Languages, f.Language)
-		}
-		if tiers.IsRiskyPath(f.Path()) {
-			s.RiskyPaths = append(s.RiskyPaths, f.Path())
-		}
+		files = append(files, tiers.File{Path: f.Path(), OldPath: f.OldPath, Language: f.Language, Added: f.Additions, Removed: f.Deletions})
 		docs = docs && f.Docs
 	}
-	sort.Strings(s.Languages)
-	s.DocsOnly = len(kept) > 0 && docs
-	s.GeneratedOnly = generated
+	s := tiers.MeasureSignals(files)
+	s.DocsOnly = docs
+	s.GeneratedOnly = len(kept) == 0 && len(skipped) > 0
 	return s
 }
 
