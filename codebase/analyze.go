@@ -223,8 +223,9 @@ func (a *analyzer) compareFile(c Change, hf, bf *parsedFile) {
 	baseByName := indexDefs(baseDefs)
 	seen := map[string]bool{}
 
-	// Head side: the innermost definition around each added line.
-	for _, l := range sortedLines(c.Added) {
+	addedCode, removedCode := codeLines(c, hf, bf)
+	// Head side: the innermost definition around each added line of code.
+	for _, l := range sortedLines(addedCode) {
 		i := innermost(headDefs, l)
 		if i < 0 {
 			continue
@@ -251,7 +252,7 @@ func (a *analyzer) compareFile(c Change, hf, bf *parsedFile) {
 	}
 
 	// Base side: definitions around removed lines that survive at head.
-	for _, l := range sortedLines(c.Removed) {
+	for _, l := range sortedLines(removedCode) {
 		i := innermost(baseDefs, l)
 		if i < 0 {
 			continue

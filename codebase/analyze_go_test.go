@@ -194,7 +194,7 @@ func TestGoMethodBodyChangeAndExcludedChangedLines(t *testing.T) {
 	// util.Parse on a changed line must not be listed.
 	newUtil := strings.Replace(utilBase, "func (c *Config) Load() error { return nil }", "func (c *Config) Load() error {\n\tc.Name = \"x\"\n\treturn nil\n}", 1)
 	newMain := strings.Replace(mainGo, `fmt.Println(util.Parse("12"))`, `fmt.Println(util.Parse("13"))`, 1)
-	newUtil = strings.Replace(newUtil, "n := 0", "n := 0 // accumulator", 1)
+	newUtil = strings.Replace(newUtil, "n := 0", "n := 0 + 0", 1)
 	a, _ := analyzeCommits(t, goRepoBase(), map[string]string{"util/util.go": newUtil, "cmd/app/main.go": newMain}, 0)
 
 	load := findImpact(a, "Config.Load")

@@ -138,6 +138,9 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 				continue
 			}
 			for _, t := range ts {
+				if t.inOwnRange(pf, r.Line) {
+					continue
+				}
 				if languageGroup(pf.lang) == t.group && a.matches(t, pf, imports, r) {
 					t.sites = append(t.sites, refSite{file: pf, line: r.Line})
 				}
@@ -162,6 +165,15 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		return out[i].Symbol < out[j].Symbol
 	})
 	return out, sites, nil
+}
+
+// inOwnRange reports whether a line of pf lies inside the changed
+// definition itself at head (its header, its body, a recursive call), which
+// is part of the change rather than a use of it.
+func (t *target) inOwnRange(pf *parsedFile, line int) bool {
+	d := t.cd.headDef
+	return d != nil && t.cd.headPF != nil && pf.path == t.cd.headPF.path &&
+		line >= d.StartLine && line <= d.EndLine
 }
 
 // impact renders one target; a body-only change with no references is left
@@ -318,6 +330,11 @@ func (a *analyzer) matchesGo(t *target, pf *parsedFile, iv *importView, r langua
 		return false
 	}
 	samePkg := sameDir && pf.syms.Package == t.cd.file.syms.Package
+	if r.Member && (r.Qualifier == "" || !iv.isPackage(r.Qualifier)) {
+		// x.Name, f().Name, T{Name: v}: a method or field, never a
+		// package-level definition.
+		return t.member
+	}
 	if r.Qualifier == "" {
 		if t.member {
 			return false

@@ -20,7 +20,7 @@ func extractGo(path string, src []byte) (*FileSymbols, error) {
 	if f == nil {
 		return fs, nil
 	}
-	g := goWalker{fset: fset, fs: fs, skip: map[*ast.Ident]bool{}, qual: map[*ast.Ident]string{}}
+	g := goWalker{fset: fset, fs: fs, skip: map[*ast.Ident]bool{}, qual: map[*ast.Ident]string{}, member: map[*ast.Ident]bool{}}
 	if f.Name != nil {
 		fs.Package = f.Name.Name
 		g.skip[f.Name] = true
@@ -37,12 +37,28 @@ func extractGo(path string, src []byte) (*FileSymbols, error) {
 
 // goWalker collects Go symbols. skip holds identifiers that name something
 // rather than use it; qual holds the qualifier of each selector's right side,
-// filled when the selector is visited so the identifier below can read it.
+// filled when the selector is visited so the identifier below can read it;
+// member holds selector right sides and keyed composite-literal fields.
+//
+// Inside functions the walker keeps the block scopes and the names declared
+// in them (parameters, results, :=, var, const, type, range variables), so
+// that a bare identifier naming a local is not reported as a use of a
+// package-level definition of the same name.
 type goWalker struct {
-	fset *token.FileSet
-	fs   *FileSymbols
-	skip map[*ast.Ident]bool
-	qual map[*ast.Ident]string
+	fset   *token.FileSet
+	fs     *FileSymbols
+	skip   map[*ast.Ident]bool
+	qual   map[*ast.Ident]string
+	member map[*ast.Ident]bool
+	stack  []ast.Node // the path from the file to the current node
+	scopes []goScope  // open local scopes, innermost last
+}
+
+// goScope is one local scope: the node that opened it and the names
+// declared in it so far (nil until the first).
+type goScope struct {
+	node  ast.Node
+	names map[string]bool
 }
 
 func (g *goWalker) line(p token.Pos) int {
@@ -153,6 +169,7 @@ func (g *goWalker) addType(s *ast.TypeSpec, start token.Pos) {
 		if t.Fields != nil && t.Fields.Opening.IsValid() {
 			def.SignatureEnd = g.line(t.Fields.Opening)
 		}
+		g.addFields(s.Name.Name, t)
 	case *ast.InterfaceType:
 		def.Kind = KindInterface
 		if t.Methods != nil && t.Methods.Opening.IsValid() {
@@ -187,6 +204,49 @@ func (g *goWalker) addInterfaceMethods(iface string, t *ast.InterfaceType) {
 	}
 }
 
+// addFields records struct fields as members of the struct, so that a
+// change to one field line is traced to the uses of that field rather than
+// to every use of the type. An embedded field is named by its type.
+func (g *goWalker) addFields(typ string, t *ast.StructType) {
+	for _, field := range t.Fields.List {
+		def := Definition{
+			Container:    typ,
+			Kind:         KindVariable,
+			StartLine:    g.line(field.Pos()),
+			SignatureEnd: g.line(field.End()),
+			EndLine:      g.line(field.End()),
+		}
+		if len(field.Names) == 0 {
+			name := embeddedName(field.Type)
+			if name == "" {
+				continue
+			}
+			def.Name, def.Exported = name, ast.IsExported(name)
+			g.fs.Definitions = append(g.fs.Definitions, def)
+			continue
+		}
+		for _, name := range field.Names {
+			if name.Name == "_" {
+				continue
+			}
+			def.Name, def.Exported = name.Name, ast.IsExported(name.Name)
+			g.fs.Definitions = append(g.fs.Definitions, def)
+		}
+	}
+}
+
+// embeddedName is the field name of an embedded type: T for T, *T, pkg.T
+// and T[A].
+func embeddedName(e ast.Expr) string {
+	if sel, ok := e.(*ast.SelectorExpr); ok && sel.Sel != nil {
+		return sel.Sel.Name
+	}
+	if star, ok := e.(*ast.StarExpr); ok {
+		return embeddedName(star.X)
+	}
+	return receiverTypeName(e)
+}
+
 func (g *goWalker) addValues(s *ast.ValueSpec, tok token.Token, start token.Pos) {
 	kind := KindVariable
 	if tok == token.CONST {
@@ -209,25 +269,67 @@ func (g *goWalker) addValues(s *ast.ValueSpec, tok token.Token, start token.Pos)
 
 // visit is the ast.Inspect callback. Parents are visited before children, so
 // a node can mark its own identifiers (as names or as selector right sides)
-// before the walk reaches them.
+// before the walk reaches them. A nil node ends the current node's subtree.
 func (g *goWalker) visit(n ast.Node) bool {
+	if n == nil {
+		top := g.stack[len(g.stack)-1]
+		g.stack = g.stack[:len(g.stack)-1]
+		if len(g.scopes) > 0 && g.scopes[len(g.scopes)-1].node == top {
+			g.scopes = g.scopes[:len(g.scopes)-1]
+		}
+		return true
+	}
+	g.stack = append(g.stack, n)
+	switch n := n.(type) {
+	case *ast.FuncDecl:
+		g.scopes = append(g.scopes, goScope{node: n})
+		if n.Recv != nil {
+			g.declareFields(n.Recv)
+		}
+		g.declareFuncType(n.Type)
+	case *ast.FuncLit:
+		g.scopes = append(g.scopes, goScope{node: n})
+		g.declareFuncType(n.Type)
+	case *ast.BlockStmt, *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt,
+		*ast.TypeSwitchStmt, *ast.SelectStmt, *ast.CaseClause, *ast.CommClause:
+		if len(g.scopes) > 0 {
+			g.scopes = append(g.scopes, goScope{node: n})
+		}
+	}
 	switch n := n.(type) {
 	case *ast.SelectorExpr:
 		if n.Sel != nil {
 			g.qual[n.Sel] = selectorQualifier(n.X)
+			g.member[n.Sel] = true
+		}
+	case *ast.CompositeLit:
+		// T{Name: v} names field Name of T; a map literal's keys are values.
+		if _, isMap := n.Type.(*ast.MapType); !isMap {
+			for _, e := range n.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					if id, ok := kv.Key.(*ast.Ident); ok {
+						g.member[id] = true
+					}
+				}
+			}
 		}
 	case *ast.Field:
 		g.skipAll(n.Names)
 	case *ast.ValueSpec:
 		g.skipAll(n.Names)
+		for _, id := range n.Names {
+			g.declare(id)
+		}
 	case *ast.TypeSpec:
 		g.skip[n.Name] = true
+		g.declare(n.Name)
 	case *ast.AssignStmt:
 		// x := ... declares x; plain assignment uses it.
 		if n.Tok == token.DEFINE {
 			for _, e := range n.Lhs {
 				if id, ok := e.(*ast.Ident); ok {
 					g.skip[id] = true
+					g.declare(id)
 				}
 			}
 		}
@@ -236,6 +338,7 @@ func (g *goWalker) visit(n ast.Node) bool {
 			for _, e := range []ast.Expr{n.Key, n.Value} {
 				if id, ok := e.(*ast.Ident); ok {
 					g.skip[id] = true
+					g.declare(id)
 				}
 			}
 		}
@@ -249,15 +352,69 @@ func (g *goWalker) visit(n ast.Node) bool {
 		if g.skip[n] || n.Name == "_" {
 			return true
 		}
+		q, isSel := g.qual[n]
+		member := g.member[n]
+		if !isSel && !member && g.isLocal(n.Name) {
+			return true // a use of a local, not of a package-level name
+		}
 		pos := g.fset.Position(n.Pos())
 		g.fs.References = append(g.fs.References, Reference{
 			Name:      n.Name,
-			Qualifier: g.qual[n],
+			Qualifier: q,
+			Member:    member,
 			Line:      pos.Line,
 			Column:    pos.Column,
 		})
 	}
 	return true
+}
+
+// declareFuncType declares a function's parameters and results in the
+// function's scope.
+func (g *goWalker) declareFuncType(t *ast.FuncType) {
+	if t == nil {
+		return
+	}
+	if t.TypeParams != nil {
+		g.declareFields(t.TypeParams)
+	}
+	if t.Params != nil {
+		g.declareFields(t.Params)
+	}
+	if t.Results != nil {
+		g.declareFields(t.Results)
+	}
+}
+
+func (g *goWalker) declareFields(fl *ast.FieldList) {
+	for _, f := range fl.List {
+		for _, id := range f.Names {
+			g.declare(id)
+		}
+	}
+}
+
+// declare adds a name to the innermost local scope; outside functions it
+// does nothing, package-level names being definitions.
+func (g *goWalker) declare(id *ast.Ident) {
+	if len(g.scopes) == 0 || id == nil || id.Name == "_" {
+		return
+	}
+	s := &g.scopes[len(g.scopes)-1]
+	if s.names == nil {
+		s.names = map[string]bool{}
+	}
+	s.names[id.Name] = true
+}
+
+// isLocal reports whether name is declared in an open local scope.
+func (g *goWalker) isLocal(name string) bool {
+	for i := len(g.scopes) - 1; i >= 0; i-- {
+		if g.scopes[i].names[name] {
+			return true
+		}
+	}
+	return false
 }
 
 func (g *goWalker) skipAll(ids []*ast.Ident) {

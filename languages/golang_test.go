@@ -55,6 +55,7 @@ func TestExtractGoDefinitions(t *testing.T) {
 		{Name: "MaxRows", Kind: KindConstant, StartLine: 10, SignatureEnd: 10, EndLine: 10, Exported: true},
 		{Name: "defaultTimeout", Kind: KindVariable, StartLine: 12, SignatureEnd: 12, EndLine: 12},
 		{Name: "Store", Kind: KindType, StartLine: 15, SignatureEnd: 15, EndLine: 17, Exported: true},
+		{Name: "db", Container: "Store", Kind: KindVariable, StartLine: 16, SignatureEnd: 16, EndLine: 16},
 		{Name: "Getter", Kind: KindInterface, StartLine: 20, SignatureEnd: 20, EndLine: 23, Exported: true},
 		{Name: "Get", Container: "Getter", Kind: KindMethod, StartLine: 21, SignatureEnd: 21, EndLine: 21, Exported: true},
 		{Name: "Get", Container: "Store", Kind: KindMethod, StartLine: 26, SignatureEnd: 27, EndLine: 34, Exported: true},
@@ -139,5 +140,45 @@ func TestExtractUnknownLanguage(t *testing.T) {
 	_, err := Extract("JSON", "a.json", []byte(`{"a": 1}`))
 	if !errors.Is(err, ErrUnsupported) {
 		t.Errorf("JSON: got %v, want ErrUnsupported", err)
+	}
+}
+
+func TestExtractGoMembersAndLocals(t *testing.T) {
+	src := `package p
+
+var count = 1
+
+func f(n int) int {
+	count := n
+	_ = T{Name: "x"}
+	_ = map[string]int{key: 1}
+	return count + g().Size + n
+}
+`
+	fs, err := Extract("Go", "p.go", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Reference{}
+	for _, r := range fs.References {
+		got[r.Name] = r
+	}
+	if _, ok := got["count"]; ok {
+		t.Errorf("local count reported as a reference: %+v", fs.References)
+	}
+	if _, ok := got["n"]; ok {
+		t.Errorf("parameter n reported as a reference")
+	}
+	if r := got["Name"]; !r.Member || r.Qualifier != "" {
+		t.Errorf("keyed field Name = %+v, want a member reference", r)
+	}
+	if r := got["key"]; r.Member {
+		t.Errorf("map key reported as a member: %+v", r)
+	}
+	if r := got["Size"]; !r.Member || r.Qualifier != "" {
+		t.Errorf("g().Size = %+v, want a member reference without qualifier", r)
+	}
+	if r := got["g"]; r.Member {
+		t.Errorf("call g() reported as a member: %+v", r)
 	}
 }

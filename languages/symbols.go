@@ -44,9 +44,16 @@ func (d Definition) QualifiedName() string {
 // Reference is one use of an identifier. Qualifier is the text before the
 // selector when the syntax shows one ("pkg" in pkg.Func, "s" in s.Run,
 // "Foo" in Foo::bar), "" for a bare identifier.
+//
+// Member is set when the syntax shows a member access, whatever stands left
+// of it: x.Name, f().Name, this.name, self.name, a keyed field in a Go
+// composite literal (T{Name: v}). A member reference can only name a
+// method, field or property, never a package-level function or variable,
+// even when Qualifier is "" because the left side is a call or an index.
 type Reference struct {
 	Name      string
 	Qualifier string
+	Member    bool
 	Line      int // 1-based
 	Column    int // 1-based, in bytes
 }
