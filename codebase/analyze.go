@@ -35,6 +35,16 @@ type changedDef struct {
 
 const changeAdded = "added"
 
+// movedUnchanged reports an added Go definition that moved, body and all,
+// from another file of its package: nothing about it changed.
+func (a *analyzer) movedUnchanged(c *changedDef) bool {
+	if c.change != changeAdded || c.file.lang != "Go" || c.file.syms == nil {
+		return false
+	}
+	body, ok := a.moved[c.dir()+"\x00"+c.file.syms.Package+"\x00"+c.def.QualifiedName()]
+	return ok && body == bodyText(c.file, c.def)
+}
+
 // dir is the definition's package directory.
 func (c *changedDef) dir() string { return dirOf(c.file.path) }
 
@@ -72,6 +82,10 @@ type analyzer struct {
 	changed    []*changedDef
 	headFiles  map[string]*parsedFile // changed files at head
 	gone       []goneSet
+	// moved maps dir, package and qualified name of a Go definition that
+	// left its file for another file of the same package to its body text
+	// at base.
+	moved map[string]string
 }
 
 // Analyze computes the context pack and the downstream impact of a change.
@@ -88,7 +102,7 @@ func Analyze(ctx context.Context, opt Options) (*Analysis, error) {
 	if opt.TokenBudget <= 0 {
 		opt.TokenBudget = DefaultTokenBudget
 	}
-	a := &analyzer{opt: opt, stats: &counters{}, added: map[string]map[int]bool{}, headFiles: map[string]*parsedFile{}}
+	a := &analyzer{opt: opt, stats: &counters{}, added: map[string]map[int]bool{}, headFiles: map[string]*parsedFile{}, moved: map[string]string{}}
 	var err error
 	if a.head, err = newSnapshot(ctx, opt.Head, a.stats); err != nil {
 		return nil, fmt.Errorf("analyze head: %w", err)
@@ -251,7 +265,10 @@ func (a *analyzer) compareFile(c Change, hf, bf *parsedFile) {
 		a.changed = append(a.changed, cd)
 	}
 
-	// Base side: definitions around removed lines that survive at head.
+	// Base side: definitions that survive at head but lost a line of their
+	// header (a parameter of a multi-line signature). Lines removed from a
+	// body alone do not make a definition changed, as in the impact
+	// reference: the added lines decide.
 	for _, l := range sortedLines(removedCode) {
 		i := innermost(baseDefs, l)
 		if i < 0 {
@@ -259,7 +276,7 @@ func (a *analyzer) compareFile(c Change, hf, bf *parsedFile) {
 		}
 		d := baseDefs[i]
 		q := d.QualifiedName()
-		if seen[q] {
+		if seen[q] || l > d.SignatureEnd {
 			continue
 		}
 		if hi, ok := headByName[q]; ok {
@@ -336,7 +353,8 @@ func (a *analyzer) settleGone(ctx context.Context) error {
 	for _, g := range a.gone {
 		var still []languages.Definition
 		for _, d := range g.defs {
-			if g.bf.lang == "Go" && present[a.goneDir(g)+"\x00"+g.bf.syms.Package+"\x00"+d.QualifiedName()] {
+			if key := a.goneDir(g) + "\x00" + g.bf.syms.Package + "\x00" + d.QualifiedName(); g.bf.lang == "Go" && present[key] {
+				a.moved[key] = bodyText(g.bf, d)
 				continue
 			}
 			still = append(still, d)

@@ -42,6 +42,12 @@ func setOfStrings(ss ...string) map[string]bool {
 	return m
 }
 
+// maxCommonSites is the most references a Go method with a common name
+// may have in its own package to be listed: a few calls of Set or Type are
+// usually the type's own and its interface's; dozens of String calls are
+// mostly other types'.
+const maxCommonSites = 10
+
 // refSite is one reference found to a changed definition.
 type refSite struct {
 	file *parsedFile
@@ -56,7 +62,10 @@ type target struct {
 	lang   string
 	member bool // a method or other member: found as x.Name
 	common bool // name too common to match without types
-	sites  []refSite
+	// unsearched: common, and either not searched (outside Go) or with
+	// too many candidates in its package to list
+	unsearched bool
+	sites      []refSite
 }
 
 // impact finds the references of every changed definition and turns them
@@ -67,7 +76,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 	byName := map[string][]*target{}
 	groupWords := map[string]map[string]bool{}
 	for _, cd := range a.changed {
-		if cd.change == changeAdded || cd.file == nil || cd.file.syms == nil {
+		if cd.file == nil || cd.file.syms == nil || a.movedUnchanged(cd) {
 			continue
 		}
 		t := &target{cd: cd, name: cd.def.Name, lang: cd.file.lang, group: languageGroup(cd.file.lang)}
@@ -79,8 +88,18 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		} else {
 			t.common = (t.member || !explicitImports[t.lang]) && commonNames[t.name]
 		}
+		if cd.change == changeAdded && t.member && !(t.lang == "Go" && t.common && cd.def.Kind == languages.KindMethod) {
+			// A new member can only be used by unchanged code through an
+			// interface (Go's Set, String, Type, ...); matched by name
+			// alone its "references" would be other types' members.
+			continue
+		}
 		targets = append(targets, t)
 		if t.common {
+			if t.lang == "Go" {
+				// Searched in its own package only, below.
+				byName[t.name] = append(byName[t.name], t)
+			}
 			continue
 		}
 		byName[t.name] = append(byName[t.name], t)
@@ -125,6 +144,41 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 	if err != nil {
 		return nil, nil, fmt.Errorf("search references: %w", err)
 	}
+	// Go methods with a common name (String, Set, Type) are looked for in
+	// their own package only, where calls through the package's own
+	// interfaces (flag.Value.Set) reach them; the scan is kept separate so
+	// that these words do not make every file of a large repository a
+	// candidate.
+	commonWords, commonDirs := map[string]bool{}, map[string]bool{}
+	for _, t := range targets {
+		if t.common && t.lang == "Go" {
+			commonWords[t.name], commonDirs[t.cd.dir()] = true, true
+		}
+	}
+	if len(commonWords) > 0 {
+		var cpaths []string
+		for d := range commonDirs {
+			for _, p := range a.head.byDir[d] {
+				if strings.HasSuffix(p, ".go") {
+					cpaths = append(cpaths, p)
+				}
+			}
+		}
+		sort.Strings(cpaths)
+		more, err := a.head.scan(ctx, cpaths, commonWords)
+		if err != nil {
+			return nil, nil, fmt.Errorf("search references: %w", err)
+		}
+		seen := map[string]bool{}
+		for _, pf := range found {
+			seen[pf.path] = true
+		}
+		for _, pf := range more {
+			if !seen[pf.path] {
+				found = append(found, pf)
+			}
+		}
+	}
 
 	for _, pf := range found {
 		if pf.syms == nil {
@@ -138,7 +192,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 				continue
 			}
 			for _, t := range ts {
-				if t.inOwnRange(pf, r.Line) {
+				if t.inOwnRange(pf, r.Line) || t.common && dirOf(pf.path) != t.cd.dir() {
 					continue
 				}
 				if languageGroup(pf.lang) == t.group && a.matches(t, pf, imports, r) {
@@ -152,12 +206,15 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 	sites := map[*changedDef][]refSite{}
 	for _, t := range targets {
 		t.sites = dedupeSites(t.sites)
+		if t.common && (t.lang != "Go" || len(t.sites) > maxCommonSites) {
+			t.sites, t.unsearched = nil, true
+		}
 		sites[t.cd] = t.sites
 		if im, ok := t.impact(); ok {
 			out = append(out, im)
 		}
 	}
-	rank := map[string]int{ChangeDeleted: 0, ChangeRenamed: 1, ChangeSignature: 2, ChangeModified: 3}
+	rank := map[string]int{ChangeDeleted: 0, ChangeRenamed: 1, ChangeSignature: 2, ChangeModified: 3, changeAdded: 4}
 	sort.SliceStable(out, func(i, j int) bool {
 		if rank[out[i].Change] != rank[out[j].Change] {
 			return rank[out[i].Change] < rank[out[j].Change]
@@ -190,15 +247,19 @@ func (t *target) impact() (Impact, bool) {
 		what = "deleted"
 	case ChangeRenamed:
 		what = "renamed to " + t.cd.newName
+	case changeAdded:
+		// New here, yet used by unchanged code: moved from another file,
+		// or reached through an interface or a base class.
+		what = "added"
 	}
-	if t.common {
-		if t.cd.change == ChangeModified {
+	if t.unsearched {
+		if t.cd.change == ChangeModified || t.cd.change == changeAdded {
 			return im, false
 		}
 		im.Summary = what + "; name too common to trace without type information, references not searched"
 		return im, true
 	}
-	if len(t.sites) == 0 && t.cd.change == ChangeModified {
+	if len(t.sites) == 0 && (t.cd.change == ChangeModified || t.cd.change == changeAdded) {
 		return im, false
 	}
 	files := map[string]bool{}
@@ -224,6 +285,8 @@ func (t *target) impact() (Impact, bool) {
 			im.Summary += fmt.Sprintf(" (first %d listed)", maxLocations)
 		}
 		switch {
+		case t.common:
+			im.Summary += "; common method name matched in its own package only, receiver type not checked"
 		case t.member:
 			im.Summary += "; matched by member name, receiver type not checked"
 		case t.lang != "Go" && !explicitImports[t.lang]:

@@ -113,3 +113,72 @@ func TestGoLocalShadowAndOwnRangeExcluded(t *testing.T) {
 		t.Errorf("fact locations = %v, want %v", fact.Locations, want)
 	}
 }
+
+const valueGo = `package flags
+
+// Value is what a flag holds.
+type Value interface {
+	Set(string) error
+}
+
+type intValue struct{ n int }
+
+func (v *intValue) Set(s string) error {
+	v.n = len(s)
+	return nil
+}
+
+// Apply sets a flag through the interface.
+func Apply(v Value, s string) error { return v.Set(s) }
+`
+
+const otherPkgGo = `package other
+
+import "example.com/app/flags"
+
+func use(v flags.Value) error { return v.Set("x") }
+`
+
+func TestGoCommonMethodNameSearchedInItsPackage(t *testing.T) {
+	base := map[string]string{"go.mod": goMod, "flags/flags.go": valueGo, "other/other.go": otherPkgGo}
+	newValue := strings.Replace(valueGo, "v.n = len(s)", "v.n = len(s) + 1", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"flags/flags.go": newValue}, 0)
+	im := findImpact(a, "intValue.Set")
+	if im == nil {
+		t.Fatalf("no impact for intValue.Set:\n%s", dumpAnalysis(a))
+	}
+	if want := []string{loc("flags/flags.go", lineOf(t, valueGo, "return v.Set(s)"))}; !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v (other packages are not searched)", im.Locations, want)
+	}
+	if !strings.Contains(im.Summary, "common method name") {
+		t.Errorf("summary %q does not say how it matched", im.Summary)
+	}
+}
+
+func TestGoAddedMethodReachedThroughInterface(t *testing.T) {
+	base := map[string]string{"go.mod": goMod, "flags/flags.go": valueGo}
+	head := map[string]string{"flags/str.go": "package flags\n\ntype strValue struct{ s string }\n\nfunc (v *strValue) Set(s string) error {\n\tv.s = s\n\treturn nil\n}\n"}
+	a, _ := analyzeCommits(t, base, head, 0)
+	im := findImpact(a, "strValue.Set")
+	if im == nil || im.Change != "added" {
+		t.Fatalf("no added impact for strValue.Set:\n%s", dumpAnalysis(a))
+	}
+	if want := []string{loc("flags/flags.go", lineOf(t, valueGo, "return v.Set(s)"))}; !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+	// The new field s is a member matched by name only: not searched.
+	if im := findImpact(a, "strValue.s"); im != nil {
+		t.Errorf("new field reported: %+v", *im)
+	}
+}
+
+func TestGoLinesRemovedFromABodyChangeNothing(t *testing.T) {
+	newShapes := strings.Replace(shapesGo, "func (b *Box) Parent() *Box { return b }", "func (b *Box) Parent() *Box {\n\treturn b\n}", 1)
+	// Base has a three-line Parent; head drops its middle line only.
+	r := map[string]string{"go.mod": goMod, "shapes/shapes.go": newShapes, "shapes/use.go": shapesUseGo}
+	cut := strings.Replace(newShapes, "\treturn b\n", "", 1)
+	a, _ := analyzeCommits(t, r, map[string]string{"shapes/shapes.go": cut}, 0)
+	if im := findImpact(a, "Box.Parent"); im != nil {
+		t.Errorf("body-only removal reported: %+v", *im)
+	}
+}
