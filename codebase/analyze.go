@@ -293,9 +293,16 @@ func (a *analyzer) compareFile(c Change, hf, bf *parsedFile) {
 	if hf != nil && hf.syms == nil {
 		return
 	}
+	// A name still defined in the file under another container (a method
+	// whose class became an interface plus a function, an overload set
+	// rewritten) is not gone: its remaining uses may well resolve to that.
+	headNames := map[string]bool{}
+	for _, d := range headDefs {
+		headNames[d.Name] = true
+	}
 	var gone []languages.Definition
 	for _, d := range baseDefs {
-		if _, ok := headByName[d.QualifiedName()]; !ok && d.Kind != languages.KindModule {
+		if _, ok := headByName[d.QualifiedName()]; !ok && d.Kind != languages.KindModule && !(d.Container != "" && headNames[d.Name]) {
 			gone = append(gone, d)
 		}
 	}

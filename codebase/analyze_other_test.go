@@ -154,7 +154,12 @@ func TestTypeScriptImpactFollowsImports(t *testing.T) {
 		t.Fatalf("no signature impact for util.parse:\n%s", dumpAnalysis(a))
 	}
 	// main.ts's call is on a changed line; other.ts has its own parse.
-	want := []string{loc("src/util.test.ts", lineOf(t, tsTest, "expect(parse"))}
+	// Import lines count, as in TypeScript's own findReferences.
+	want := []string{
+		loc("src/main.ts", lineOf(t, tsMain, "import")),
+		loc("src/util.test.ts", lineOf(t, tsTest, "import")),
+		loc("src/util.test.ts", lineOf(t, tsTest, "expect(parse")),
+	}
 	if !slices.Equal(im.Locations, want) {
 		t.Errorf("locations = %v, want %v", im.Locations, want)
 	}

@@ -367,11 +367,30 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 		return a.matchesGo(t, pf, iv, r)
 	}
 	sameFile := pf.path == t.cd.file.path || t.cd.headPF != nil && pf.path == t.cd.headPF.path
+	if typeScriptLike[t.lang] && !typeOrClass(t.cd.def.Kind) && r.InType {
+		// A type annotation names a type; a function or constant of the
+		// same name (TypeScript merges const X and interface X) is another
+		// declaration.
+		return false
+	}
 	if t.member {
 		// obj.method(): the receiver's type is unknown, so any member
 		// access with that name counts; a bare call only in its own file
 		// (Ruby's implicit self, a Python class body).
-		return r.Qualifier != "" || sameFile
+		if sameFile {
+			return true
+		}
+		if !r.Member {
+			return false
+		}
+		// Outside its file a member is reached through a value whose
+		// type some import brought in: a file that imports nothing of
+		// the definition's module is using another type's member. Python
+		// code passes objects around untyped, so there any file counts.
+		return !typeScriptLike[t.lang] || iv.importsModule(t.cd.file.path, "")
+	}
+	if r.Member && r.Qualifier == "" {
+		return false // f().name is a member, not a module-level name
 	}
 	if sameFile {
 		return r.Qualifier == ""
@@ -379,8 +398,17 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 	if !explicitImports[t.lang] {
 		return true
 	}
-	// Python and JS/TS: the file must import the definition's module.
+	// Python and JS/TS: the file must import the definition's module,
+	// directly or through a module that re-exports it.
 	return iv.importsModule(t.cd.file.path, r.Qualifier)
+}
+
+// typeScriptLike are the languages whose extractor marks type positions.
+var typeScriptLike = map[string]bool{"TypeScript": true, "TSX": true}
+
+// typeOrClass reports kinds that may be named in a type position.
+func typeOrClass(k languages.DefKind) bool {
+	return k == languages.KindType || k == languages.KindInterface || k == languages.KindClass
 }
 
 // matchesGo applies Go's scoping: pkg.Func only through an import of the
@@ -417,13 +445,14 @@ func (a *analyzer) matchesGo(t *target, pf *parsedFile, iv *importView, r langua
 
 // importView answers questions about one file's imports.
 type importView struct {
+	ctx context.Context
 	s   *snapshot
 	pf  *parsedFile
 	loc map[string]bool // Go local package names in scope
 }
 
 func newImportView(ctx context.Context, s *snapshot, pf *parsedFile) *importView {
-	iv := &importView{s: s, pf: pf}
+	iv := &importView{ctx: ctx, s: s, pf: pf}
 	if pf.lang == "Go" {
 		iv.loc = map[string]bool{}
 		for _, im := range pf.syms.Imports {
@@ -557,8 +586,61 @@ func (iv *importView) importsModule(defPath, qual string) bool {
 				return true
 			}
 		}
+		if rel && iv.s.reexports(iv.ctx, res, key, maxReexportDepth) {
+			return true
+		}
 	}
 	return false
+}
+
+// maxReexportDepth bounds the chain of index modules followed from an
+// import to the module defining a name (index.ts -> v4/index.ts -> ...).
+const maxReexportDepth = 4
+
+// jsModuleFiles are the files a resolved JavaScript/TypeScript module key
+// may stand for, in resolution order.
+var jsModuleFiles = []string{".ts", ".tsx", ".d.ts", ".js", ".mjs", ".jsx", "/index.ts", "/index.tsx", "/index.js"}
+
+// reexports reports whether the module mod (a key as resolveImport gives)
+// passes on the names of module key through export ... from statements,
+// directly or through further re-exporting modules.
+func (s *snapshot) reexports(ctx context.Context, mod, key string, depth int) bool {
+	if depth == 0 || mod == "" {
+		return false
+	}
+	memo := mod + "\x00" + key
+	s.mu.Lock()
+	v, ok := s.reexported[memo]
+	s.mu.Unlock()
+	if ok {
+		return v
+	}
+	found := false
+	for _, ext := range jsModuleFiles {
+		p := mod + ext
+		if !s.has[p] {
+			continue
+		}
+		pf, err := s.get(ctx, p)
+		if err != nil || pf.syms == nil {
+			break
+		}
+		for _, im := range pf.syms.Imports {
+			if !im.Export {
+				continue
+			}
+			res, rel := resolveImport(pf, im.Path)
+			if rel && (res == key || s.reexports(ctx, res, key, depth-1)) {
+				found = true
+				break
+			}
+		}
+		break
+	}
+	s.mu.Lock()
+	s.reexported[memo] = found
+	s.mu.Unlock()
+	return found
 }
 
 // moduleKey is a source path as imports name it: without extension, and a

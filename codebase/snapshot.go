@@ -80,6 +80,8 @@ type snapshot struct {
 	mu       sync.Mutex
 	cache    map[string]*fileEntry
 	pkgNames map[string]string // Go directory → package name
+	// reexported memoizes snapshot.reexports: module + "\x00" + key.
+	reexported map[string]bool
 
 	modOnce sync.Once
 	modIdx  moduleIndex
@@ -121,12 +123,13 @@ func newSnapshot(ctx context.Context, src Source, stats *counters) (*snapshot, e
 	}
 	s := &snapshot{
 		src: src, files: files,
-		has:      make(map[string]bool, len(files)),
-		byDir:    make(map[string][]string),
-		byBase:   make(map[string][]string),
-		cache:    make(map[string]*fileEntry),
-		pkgNames: make(map[string]string),
-		stats:    stats,
+		has:        make(map[string]bool, len(files)),
+		byDir:      make(map[string][]string),
+		byBase:     make(map[string][]string),
+		cache:      make(map[string]*fileEntry),
+		pkgNames:   make(map[string]string),
+		reexported: make(map[string]bool),
+		stats:      stats,
 	}
 	for _, f := range files {
 		s.has[f] = true

@@ -54,8 +54,12 @@ type Reference struct {
 	Name      string
 	Qualifier string
 	Member    bool
-	Line      int // 1-based
-	Column    int // 1-based, in bytes
+	// InType is set for a name in a type position (TypeScript's
+	// type_identifier: an annotation, a generic argument), which names a
+	// type, an interface or a class, never a plain value.
+	InType bool
+	Line   int // 1-based
+	Column int // 1-based, in bytes
 }
 
 // Import is one import/include/require statement.
@@ -63,6 +67,9 @@ type Import struct {
 	Path  string // as written: "net/http", "./util", "os.path"
 	Alias string // local name when the syntax gives one ("" otherwise)
 	Line  int
+	// Export is set for a re-export (JavaScript's export ... from), whose
+	// names this file passes on to its importers.
+	Export bool
 }
 
 // FileSymbols is everything an extractor found in one file.

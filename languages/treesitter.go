@@ -24,6 +24,7 @@ import (
 //	@ref          an identifier used
 //	  @qualifier  what it is reached through (obj in obj.m, Foo in Foo::bar)
 //	@import       an import path, with @alias for a local name
+//	@reexport     the path of a re-export (export ... from)
 //	@package      the file's package or namespace name
 //	@skip         an identifier that is declared here, not used
 //	@skiptree     a node none of whose identifiers are uses (import lines)
@@ -94,6 +95,7 @@ func (l *tsLanguage) compiled() (*sitter.Query, error) {
 type tsMatch struct {
 	def, name, body, ref, qualifier, imp, alias, pkg *sitter.Node
 	kind                                             DefKind
+	reexport                                         bool
 	skips, skipTrees, visibility                     []*sitter.Node
 }
 
@@ -153,6 +155,8 @@ func (l *tsLanguage) sortCaptures(m *sitter.QueryMatch) tsMatch {
 			tm.qualifier = n
 		case name == "import":
 			tm.imp = n
+		case name == "reexport":
+			tm.imp, tm.reexport = n, true
 		case name == "alias":
 			tm.alias = n
 		case name == "package":
@@ -207,7 +211,7 @@ func (c *tsCollector) add(m tsMatch) {
 		c.fs.Package = m.pkg.Content(c.src)
 	}
 	if m.imp != nil {
-		c.addImport(m.imp, m.alias)
+		c.addImport(m.imp, m.alias, m.reexport)
 	}
 	if m.def != nil && m.name != nil {
 		c.addDef(m)
@@ -219,7 +223,7 @@ func (c *tsCollector) add(m tsMatch) {
 
 // addImport records an import once: a general pattern and one that also
 // captures the alias may both match it.
-func (c *tsCollector) addImport(path, alias *sitter.Node) {
+func (c *tsCollector) addImport(path, alias *sitter.Node, export bool) {
 	i, seen := c.imports[path.StartByte()]
 	if !seen {
 		i = len(c.fs.Imports)
@@ -232,6 +236,9 @@ func (c *tsCollector) addImport(path, alias *sitter.Node) {
 	}
 	if alias != nil {
 		c.fs.Imports[i].Alias = alias.Content(c.src)
+	}
+	if export {
+		c.fs.Imports[i].Export = true
 	}
 }
 
@@ -433,7 +440,9 @@ func (c *tsCollector) addRef(ref, qualifier *sitter.Node) {
 	}
 	if qualifier != nil {
 		r.Qualifier = qualifierText(qualifier, c.src)
+		r.Member = true
 	}
+	r.InType = ref.Type() == "type_identifier"
 	// The same identifier may match a bare pattern and a qualified one;
 	// the qualified reading says more.
 	if old, ok := c.refs[ref.StartByte()]; ok && old.Qualifier != "" {

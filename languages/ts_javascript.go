@@ -30,13 +30,12 @@ const jsQuery = `
 (import_statement source: (string) @import)
 (import_statement (import_clause (identifier) @alias) source: (string) @import)
 (import_statement (import_clause (namespace_import (identifier) @alias)) source: (string) @import)
-(export_statement source: (string) @import)
+(export_statement source: (string) @reexport)
 ((call_expression function: (identifier) @_require arguments: (arguments . (string) @import))
   (#eq? @_require "require"))
 (call_expression function: (import) arguments: (arguments . (string) @import))
 (import_clause (identifier) @skip)
 (namespace_import (identifier) @skip)
-(import_specifier name: (_) @skip)
 (import_specifier alias: (_) @skip)
 (export_specifier alias: (_) @skip)
 
@@ -64,6 +63,8 @@ const tsQuery = `
 (abstract_class_declaration name: (type_identifier) @name body: (_) @body) @def.class
 (interface_declaration name: (type_identifier) @name body: (_) @body) @def.interface
 (type_alias_declaration name: (type_identifier) @name) @def.type
+(property_signature name: (property_identifier) @name) @def.variable
+(public_field_definition name: (property_identifier) @name) @def.variable
 (enum_declaration name: (identifier) @name body: (_) @body) @def.type
 (method_signature name: (_) @name) @def.function
 (abstract_method_signature name: (_) @name) @def.function
