@@ -69,6 +69,9 @@ func Run(ctx context.Context, job Job, model Model) (*Result, error) {
 			return b
 		}
 	}
+	if job.Diff.File(ConfigPath) != nil {
+		res.Notes = append(res.Notes, "this change edits "+ConfigPath+"; the review used the base branch's configuration, and the edit takes effect once merged (a PR cannot reconfigure its own review)")
+	}
 	kept, skipped := FilterFiles(job.Diff, &job.Config, content)
 	res.Skipped = append(res.Skipped, skipped...)
 	for _, f := range kept {

@@ -82,6 +82,9 @@ func TestReviewDryRunJSON(t *testing.T) {
 	if !strings.Contains(stderr, `unknown key "foo"`) || !strings.Contains(strings.Join(res.Notes, "\n"), `unknown key "foo"`) {
 		t.Errorf("unknown config key not reported: stderr %q notes %v", stderr, res.Notes)
 	}
+	if strings.Contains(strings.Join(res.Notes, "\n"), "takes effect once merged") {
+		t.Errorf("config note without a config change: %v", res.Notes)
+	}
 }
 
 func TestReviewMarkdownIsTheSummaryComment(t *testing.T) {
@@ -106,6 +109,28 @@ func TestReviewWithoutCredentialsExits2(t *testing.T) {
 	}
 	if out != "" || !strings.Contains(stderr, "--dry-run") || !strings.Contains(stderr, "AWS") {
 		t.Errorf("stderr should say how to configure credentials or use --dry-run: %q", stderr)
+	}
+}
+
+func TestReviewUsesBaseConfigNotThePRs(t *testing.T) {
+	dir := repo(t,
+		map[string]string{"a.go": "package a\n", ".github/reviewbot.yml": "tier: free\n"},
+		map[string]string{"a.go": "package a\n\nvar X = 1\n", ".github/reviewbot.yml": "tier: team\nmax_comments: 99\n"})
+	code, out, stderr := runCLI(t, nil, "review", "--repo", dir, "--dry-run", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Tier        string
+		RouteReason string `json:"route_reason"`
+		Notes       []string
+	}
+	json.Unmarshal([]byte(out), &res)
+	if res.Tier != "free" || res.RouteReason != "requested: free" {
+		t.Errorf("tier %q (%s): the PR's own config must not apply", res.Tier, res.RouteReason)
+	}
+	if !strings.Contains(strings.Join(res.Notes, "\n"), "takes effect once merged") {
+		t.Errorf("no note about the config edit: %v", res.Notes)
 	}
 }
 
