@@ -239,11 +239,22 @@ func (a *analyzer) compareFile(c Change, hf, bf *parsedFile) {
 
 	addedCode, removedCode := codeLines(c, hf, bf)
 	// Head side: the innermost definition around each added line of code.
+	var hits []int // indexes of headDefs, with the line that hit each
+	var hitLines []int
 	for _, l := range sortedLines(addedCode) {
 		i := innermost(headDefs, l)
 		if i < 0 {
 			continue
 		}
+		hits, hitLines = append(hits, i), append(hitLines, l)
+		// An attribute set inside a method (Python's self.x = ...) is a
+		// member of the class, and the line changes the method too.
+		if j := enclosingCallable(headDefs, i, l); j >= 0 {
+			hits, hitLines = append(hits, j), append(hitLines, l)
+		}
+	}
+	for k, i := range hits {
+		l := hitLines[k]
 		d := headDefs[i]
 		q := d.QualifiedName()
 		if seen[q] {
@@ -490,6 +501,28 @@ func innermost(defs []languages.Definition, line int) int {
 		}
 		if best < 0 || d.EndLine-d.StartLine < defs[best].EndLine-defs[best].StartLine {
 			best = i
+		}
+	}
+	return best
+}
+
+// enclosingCallable returns, for a variable member defs[i] that lies inside
+// a function or method, the smallest such function around line, or -1.
+func enclosingCallable(defs []languages.Definition, i, line int) int {
+	d := defs[i]
+	if d.Kind != languages.KindVariable || d.Container == "" {
+		return -1
+	}
+	best := -1
+	for j, e := range defs {
+		if e.StartLine > line {
+			break
+		}
+		if j == i || line > e.EndLine || e.Kind != languages.KindMethod && e.Kind != languages.KindFunction {
+			continue
+		}
+		if e.StartLine <= d.StartLine && e.EndLine >= d.EndLine && (best < 0 || e.EndLine-e.StartLine < defs[best].EndLine-defs[best].StartLine) {
+			best = j
 		}
 	}
 	return best

@@ -80,9 +80,12 @@ func TestPythonImpactFollowsImports(t *testing.T) {
 	if im == nil || im.Change != ChangeSignature {
 		t.Fatalf("no signature impact for util.parse:\n%s", dumpAnalysis(a))
 	}
-	// Both calls on main.py's line count once; unrelated.parse never.
+	// Both calls on main.py's line count once; unrelated.parse never;
+	// the from-imports count, as in pyright's references.
 	want := []string{
+		loc("app/main.py", lineOf(t, pyMain, "import")),
 		loc("app/main.py", lineOf(t, pyMain, "return parse")),
+		loc("tests/test_util.py", lineOf(t, pyTest, "import")),
 		loc("tests/test_util.py", lineOf(t, pyTest, "assert parse")),
 	}
 	if !slices.Equal(im.Locations, want) {

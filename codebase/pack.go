@@ -460,6 +460,22 @@ func callerItems(cd *changedDef, sites []refSite, dropped map[string]int) []Cont
 		return nil
 	}
 	forPath, forLine := cd.file.path, cd.def.StartLine
+	// Uses inside a function say more than an import line: they go first.
+	inside := func(s refSite) bool {
+		return s.file.syms != nil && innermost(s.file.syms.Definitions, s.line) >= 0
+	}
+	ordered := make([]refSite, 0, len(sites))
+	for _, s := range sites {
+		if inside(s) {
+			ordered = append(ordered, s)
+		}
+	}
+	for _, s := range sites {
+		if !inside(s) {
+			ordered = append(ordered, s)
+		}
+	}
+	sites = ordered
 	var picked []refSite
 	files := map[string]bool{}
 	for pass := 0; pass < 2 && len(picked) < callersPerSymbol; pass++ {

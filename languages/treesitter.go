@@ -18,6 +18,8 @@ import (
 //	@def.function @def.method @def.class @def.type   a whole definition;
 //	@def.interface @def.variable @def.constant       one per match, with:
 //	@def.module                                       (suffix is the DefKind)
+//	@def.attribute  an instance attribute set in a method (self.x = ...):
+//	                a variable of the enclosing class, once per name
 //	  @name       its name
 //	  @body       its body, where the header ends; the "body" field
 //	              when not captured
@@ -95,7 +97,7 @@ func (l *tsLanguage) compiled() (*sitter.Query, error) {
 type tsMatch struct {
 	def, name, body, ref, qualifier, imp, alias, pkg *sitter.Node
 	kind                                             DefKind
-	reexport                                         bool
+	reexport, attribute                              bool
 	skips, skipTrees, visibility                     []*sitter.Node
 }
 
@@ -143,6 +145,8 @@ func (l *tsLanguage) sortCaptures(m *sitter.QueryMatch) tsMatch {
 		n := capt.Node
 		name := l.names[capt.Index]
 		switch {
+		case name == "def.attribute":
+			tm.def, tm.kind, tm.attribute = n, KindVariable, true
 		case strings.HasPrefix(name, "def."):
 			tm.def, tm.kind = n, DefKind(strings.TrimPrefix(name, "def."))
 		case name == "name":
@@ -191,10 +195,12 @@ type tsCollector struct {
 // tsPending is a definition whose container and visibility are still to be
 // settled by resolveDefs.
 type tsPending struct {
-	node  *sitter.Node
-	def   Definition
-	rank  int
-	fixed bool // the container came from the name itself (C++ A::f)
+	node      *sitter.Node
+	def       Definition
+	rank      int
+	fixed     bool   // the container came from the name itself (C++ A::f)
+	attribute bool   // self.x = ...: belongs to the class around the method
+	nameStart uint32 // start byte of the name
 }
 
 func (c *tsCollector) add(m tsMatch) {
@@ -261,7 +267,7 @@ func (c *tsCollector) addDef(m tsMatch) {
 	if name == "" {
 		return
 	}
-	p := tsPending{node: m.def, rank: rank, def: Definition{
+	p := tsPending{node: m.def, rank: rank, attribute: m.attribute, nameStart: start, def: Definition{
 		Name:      name,
 		Kind:      m.kind,
 		StartLine: int(m.def.StartPoint().Row) + 1,
@@ -395,7 +401,18 @@ walk:
 			mark, marks = marks[len(marks)-1], marks[:len(marks)-1]
 		}
 	}
+	attrs := map[string]bool{}
 	for _, p := range c.pending {
+		if p.attribute {
+			// Only the first assignment declares the attribute (and only
+			// inside a class); later ones are uses of it.
+			key := p.def.Container + "." + p.def.Name
+			if p.def.Container == "" || attrs[key] {
+				delete(c.declared, p.nameStart)
+				continue
+			}
+			attrs[key] = true
+		}
 		c.fs.Definitions = append(c.fs.Definitions, p.def)
 	}
 }
@@ -420,7 +437,7 @@ func (c *tsCollector) settle(p *tsPending, ancestors []*sitter.Node, mark string
 			}
 			break
 		}
-		if slices.Contains(c.lang.scopes, a.Type()) {
+		if slices.Contains(c.lang.scopes, a.Type()) && !p.attribute {
 			local = true
 			break
 		}

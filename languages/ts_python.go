@@ -15,6 +15,9 @@ var pythonLanguage = &tsLanguage{
 	// pattern after it then matches the same name and is dropped.
 	query: `
 (module (expression_statement (assignment left: (identifier) @name) @def.variable))
+(class_definition body: (block (expression_statement (assignment left: (identifier) @name) @def.variable)))
+((assignment left: (attribute object: (identifier) @_self attribute: (identifier) @name)) @def.attribute
+  (#eq? @_self "self"))
 (decorated_definition definition: (class_definition name: (identifier) @name body: (block) @body)) @def.class
 (class_definition name: (identifier) @name body: (block) @body) @def.class
 (decorated_definition definition: (function_definition name: (identifier) @name body: (block) @body)) @def.function
@@ -23,7 +26,10 @@ var pythonLanguage = &tsLanguage{
 (import_statement name: (dotted_name) @import)
 (import_statement name: (aliased_import name: (dotted_name) @import alias: (identifier) @alias))
 (import_from_statement module_name: (_) @import)
-(dotted_name (identifier) @skip)
+(import_statement name: (dotted_name (identifier) @skip))
+(import_statement name: (aliased_import name: (dotted_name (identifier) @skip)))
+(import_from_statement module_name: (dotted_name (identifier) @skip))
+(import_from_statement module_name: (relative_import (dotted_name (identifier) @skip)))
 (aliased_import alias: (identifier) @skip)
 
 (attribute object: (_) @qualifier attribute: (identifier) @ref)

@@ -26,9 +26,9 @@ var symbolCases = []symbolCase{
 		language: "Python", file: "store.py",
 		defs: []string{"class Store 4-4-7", "method Store.get 5-5-7", "function inner 6-6-6",
 			"variable MAX 8-8-8", "function top 9-9-9"},
-		refs:     []string{".Base@4", "self.db@7", "db.fetch@7", ".key@7", "path.join@9", "os.path@9"},
+		refs:     []string{".Base@4", "self.db@7", "db.fetch@7", ".key@7", "path.join@9", "os.path@9", ".helper@3"},
 		imports:  []string{"os.path", "numpy as np", ".util"},
-		notRefs:  []string{"Store", "get", "top", "inner", "helper", "h", "np"},
+		notRefs:  []string{"Store", "get", "top", "inner", "h", "np"},
 		exported: []string{"Store", "Store.get"}, hidden: []string{"inner"},
 	},
 	{
