@@ -41,7 +41,7 @@ function parseArgs(argv) {
 // the pair or the reference tools change.
 async function truthFor(pair, repo, added, cache, commentLines) {
   const file = path.join(cache, 'truth', `${pair.id}${commentLines ? '.comments' : ''}.json`);
-  const key = JSON.stringify({ pair, tools: toolVersions(cache), rules: 9, commentLines });
+  const key = JSON.stringify({ pair, tools: toolVersions(cache), rules: 10, commentLines });
   // --count-comment-lines: the literal rule, where a blank or comment-only
   // added line also marks the definition around it as changed.
   const code = commentLines ? added : codeLines(repo, pair.language);
@@ -55,7 +55,10 @@ async function truthFor(pair, repo, added, cache, commentLines) {
     : await lspTruth(pair, repo, added, code, { cache, benchDir });
   const out = { key, seconds: (Date.now() - t0) / 1000, ...r };
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(out, null, 1));
+  // write then rename, so a concurrent run never reads half a file
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(out, null, 1));
+  fs.renameSync(tmp, file);
   return out;
 }
 

@@ -20,6 +20,7 @@ need go "install Go 1.26 (go.mod of the project)"
 need node "install Node.js 20 or later"
 need npm "install npm (comes with Node.js)"
 need git "install git"
+need python3 "the Python reference side uses python3's own parser to tell docstrings from code (apt-get install python3)"
 
 # gopls, pinned; rebuilt only when the version differs.
 if ! "$CACHE/bin/gopls" version 2>/dev/null | grep -q "gopls $GOPLS_VERSION"; then
@@ -49,18 +50,24 @@ if [ -z "${REVIEWBOT:-}" ] && [[ " $* " != *" --truth-only "* ]]; then
     src="$root"
     rev="$(git -C "$root" rev-parse --short HEAD) + work tree"
   else
-    src="$CACHE/reviewbot-src"
-    rm -rf "$src" && mkdir -p "$src"
+    # a directory of this run's own, so concurrent runs sharing $CACHE do
+    # not build in each other's tree
+    src="$(mktemp -d "$CACHE/reviewbot-src.XXXXXX")"
+    trap 'rm -rf "$src"' EXIT
     git -C "$root" archive HEAD | tar -x -C "$src"
     rev="$(git -C "$root" rev-parse --short HEAD)"
   fi
   echo "run.sh: building reviewbot ($rev)" >&2
-  if (cd "$src" && go build -o "$CACHE/bin/reviewbot" ./cmd/reviewbot) >&2; then
-    export REVIEWBOT="$CACHE/bin/reviewbot" REVIEWBOT_REV="$rev"
+  bin="$CACHE/bin/reviewbot.$$"
+  if (cd "$src" && go build -o "$bin" ./cmd/reviewbot) >&2; then
+    export REVIEWBOT="$bin" REVIEWBOT_REV="$rev"
   else
     echo "run.sh: reviewbot does not build; measuring the reference side only" >&2
     set -- "$@" --truth-only
   fi
 fi
 
-exec node "$here/measure.mjs" --cache "$CACHE" "$@"
+status=0
+node "$here/measure.mjs" --cache "$CACHE" "$@" || status=$?
+[ -n "${bin:-}" ] && rm -f "$bin"
+exit $status

@@ -1,5 +1,19 @@
 // Head-side added lines of base..head, from git's own unified diff.
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { git } from './util.mjs';
+
+// docstringLines returns, per Python file, the Set of lines that belong to
+// a bare string statement (module, class, function and attribute
+// docstrings), found by Python's own parser; null when python3 is missing.
+function docstringLines(repo, files) {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'docstrings.py');
+  const r = spawnSync('python3', [script], { cwd: repo, input: files.join('\n'), encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) return null;
+  const j = JSON.parse(r.stdout);
+  return new Map(Object.entries(j).map(([f, ls]) => [f, new Set(ls)]));
+}
 
 // parseDiff reads `git diff -U0 base head` into, per head path, its hunks
 // with the text of their removed and added lines. Deleted files do not
@@ -56,7 +70,7 @@ function codeOf(text, language) {
 }
 
 // codeLines keeps the added lines that change code. Blank lines, comment
-// lines, and lines whose code equals a removed line of the same hunk (only
+// lines, Python docstring lines, and lines whose code equals a removed line of the same hunk (only
 // a comment or the spacing changed) change no behaviour and no signature,
 // so they do not make the definition around them "changed": a new field's
 // doc comment inside a struct would otherwise mark the whole struct, and
@@ -64,13 +78,18 @@ function codeOf(text, language) {
 // the change itself".
 export function codeLines(repo, language, base = 'base', head = 'head') {
   const out = new Map();
-  for (const [file, hunks] of parseDiff(repo, base, head)) {
+  const diff = parseDiff(repo, base, head);
+  // Python docstrings are documentation too.
+  const docs = language === 'Python' ? docstringLines(repo, [...diff.keys()].filter((f) => f.endsWith('.py'))) : null;
+  if (language === 'Python' && !docs) throw new Error('python3 is needed to tell docstrings from code; install it or pass --count-comment-lines');
+  for (const [file, hunks] of diff) {
     const keep = new Set();
+    const doc = docs && docs.get(file);
     for (const h of hunks) {
       const removed = new Set(h.removed.map((t) => codeOf(t, language)));
       for (const a of h.added) {
         const c = codeOf(a.text, language);
-        if (c !== '' && !removed.has(c)) keep.add(a.line);
+        if (c !== '' && !removed.has(c) && !(doc && doc.has(a.line))) keep.add(a.line);
       }
     }
     out.set(file, keep);
