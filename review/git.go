@@ -146,3 +146,10 @@ func (r *LocalRange) Describe(ctx context.Context) (title, body string) {
 	}
 	return subjects[0], b.String()
 }
+
+// Dirty reports whether the work tree has uncommitted changes to tracked
+// files, which a review of commits does not see.
+func (r *LocalRange) Dirty(ctx context.Context) bool {
+	out, err := git(ctx, r.Dir, "status", "--porcelain", "--untracked-files=no")
+	return err == nil && len(bytes.TrimSpace(out)) > 0
+}

@@ -134,6 +134,20 @@ func TestReviewUsesBaseConfigNotThePRs(t *testing.T) {
 	}
 }
 
+func TestReviewNotesUncommittedChanges(t *testing.T) {
+	dir := repo(t, map[string]string{"a.go": "package a\n"}, map[string]string{"a.go": "package a\n\nvar X = 1\n"})
+	note := "uncommitted changes"
+	_, out, _ := runCLI(t, nil, "review", "--repo", dir, "--dry-run", "--format", "json")
+	if strings.Contains(out, note) {
+		t.Fatalf("clean tree reported dirty")
+	}
+	gittest.WriteFiles(t, dir, map[string]string{"a.go": "package a\n\nvar X = 2\n"})
+	_, out, _ = runCLI(t, nil, "review", "--repo", dir, "--dry-run", "--format", "json")
+	if !strings.Contains(out, note) {
+		t.Fatalf("dirty tree not noted:\n%s", out)
+	}
+}
+
 func TestReviewConfigErrorsExit2(t *testing.T) {
 	dir := repo(t, map[string]string{"a.go": "package a\n", ".github/reviewbot.yml": "min_severity: loud\n"}, map[string]string{"a.go": "package a\n\nvar X = 1\n"})
 	code, _, stderr := runCLI(t, nil, "review", "--repo", dir, "--dry-run")

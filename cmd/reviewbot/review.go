@@ -92,6 +92,9 @@ func runReview(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	cfg := review.DefaultConfig()
 	var notes []string
+	if r.HeadRef == "HEAD" && r.Dirty(ctx) {
+		notes = append(notes, "the work tree has uncommitted changes; they are not part of the reviewed range "+r.BaseRef+"..HEAD (commit them to include them)")
+	}
 	if data, ok, err := r.ReadFile(ctx, r.Base, review.ConfigPath); err != nil {
 		return fmt.Errorf("read %s at base: %w", review.ConfigPath, err)
 	} else if ok {
