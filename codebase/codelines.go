@@ -10,7 +10,8 @@ import (
 // lines, comment lines and lines whose code equals a removed line of the
 // same change block (only a trailing comment or the spacing changed) alter
 // no behaviour and no signature, so they do not make the definition around
-// them changed. The same holds for removed lines, seen from the base side. A new field's doc comment would otherwise mark its whole
+// them changed; nor do docstring lines. The same holds for removed lines,
+// seen from the base side. A new field's doc comment would otherwise mark its whole
 // struct, and every use of it, as impacted. All added lines still count for
 // "excluding the change itself".
 //
@@ -22,6 +23,7 @@ func codeLines(c Change, hf, bf *parsedFile) (added, removed []int) {
 		return c.Added, c.Removed
 	}
 	lang := hf.lang
+	headDocs, baseDocs := docLines(hf), docLines(bf)
 	isAdded, isRemoved := setOf(c.Added), setOf(c.Removed)
 	maxHead, maxBase := 0, 0
 	for _, l := range c.Added {
@@ -45,17 +47,32 @@ func codeLines(c Change, hf, bf *parsedFile) (added, removed []int) {
 			newCode[codeOf(hf.lines(i, i), lang)] = true
 		}
 		for l := hi; l < i; l++ {
-			if code := codeOf(hf.lines(l, l), lang); code != "" && !oldCode[code] {
+			if code := codeOf(hf.lines(l, l), lang); code != "" && !oldCode[code] && !headDocs[l] {
 				added = append(added, l)
 			}
 		}
 		for l := bi; l < j; l++ {
-			if code := codeOf(bf.lines(l, l), lang); code != "" && !newCode[code] {
+			if code := codeOf(bf.lines(l, l), lang); code != "" && !newCode[code] && !baseDocs[l] {
 				removed = append(removed, l)
 			}
 		}
 	}
 	return added, removed
+}
+
+// docLines are the lines of a file that hold documentation written as
+// code (Python docstrings), which count like comment lines.
+func docLines(pf *parsedFile) map[int]bool {
+	if pf.syms == nil || len(pf.syms.Docs) == 0 {
+		return nil
+	}
+	m := map[int]bool{}
+	for _, d := range pf.syms.Docs {
+		for l := d.Start; l <= d.End; l++ {
+			m[l] = true
+		}
+	}
+	return m
 }
 
 // codeOf reduces a line to its code: without a trailing line comment (unless

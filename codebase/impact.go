@@ -106,7 +106,8 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		if groupWords[t.group] == nil {
 			groupWords[t.group] = map[string]bool{}
 		}
-		groupWords[t.group][t.name] = true
+		// A private #name is found in the source as the identifier after "#".
+		groupWords[t.group][strings.TrimPrefix(t.name, "#")] = true
 	}
 
 	// Candidate files: those of the same language group. Unexported Go
@@ -373,10 +374,20 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 		// declaration.
 		return false
 	}
+	if r.Write && callableOrClass(t.cd.def.Kind) {
+		// x.request = v or request = v rebinds the name: it does not use
+		// a method, function or class of that name.
+		return false
+	}
 	if t.member {
 		// obj.method(): the receiver's type is unknown, so any member
 		// access with that name counts; a bare call only in its own file
 		// (Ruby's implicit self, a Python class body).
+		if sameFile && !r.Member && t.lang == "Python" {
+			// Python reaches a method or attribute through self, cls or
+			// the class; a bare name is one only in the class body itself.
+			return inClassBody(pf, t.cd.def.Container, r.Line)
+		}
 		if sameFile {
 			return true
 		}
@@ -388,6 +399,18 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 		// the definition's module is using another type's member. Python
 		// code passes objects around untyped, so there any file counts.
 		return !typeScriptLike[t.lang] || iv.importsModule(t.cd.file.path, "")
+	}
+	if typeScriptLike[t.lang] && !t.cd.def.Exported {
+		// A TypeScript module shares only what it exports; a definition
+		// inside a function is visible in that function only.
+		if !sameFile || r.Member {
+			return false
+		}
+		if d := t.cd.headDef; d != nil {
+			if fn, ok := enclosingFunction(pf, *d); ok && (r.Line < fn.StartLine || r.Line > fn.EndLine) {
+				return false
+			}
+		}
 	}
 	if r.Member && r.Qualifier == "" {
 		return false // f().name is a member, not a module-level name
@@ -401,6 +424,49 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 	// Python and JS/TS: the file must import the definition's module,
 	// directly or through a module that re-exports it.
 	return iv.importsModule(t.cd.file.path, r.Qualifier)
+}
+
+// enclosingFunction is the innermost function or method of pf whose range
+// holds d, which makes d local to it.
+func enclosingFunction(pf *parsedFile, d languages.Definition) (languages.Definition, bool) {
+	var out languages.Definition
+	found := false
+	for _, e := range pf.syms.Definitions {
+		if e.StartLine > d.StartLine {
+			break
+		}
+		if (e.Kind == languages.KindFunction || e.Kind == languages.KindMethod) && e.EndLine >= d.EndLine &&
+			(e.StartLine < d.StartLine || e.EndLine > d.EndLine) {
+			out, found = e, true
+		}
+	}
+	return out, found
+}
+
+// callableOrClass reports kinds whose name a plain assignment cannot use.
+func callableOrClass(k languages.DefKind) bool {
+	return k == languages.KindFunction || k == languages.KindMethod || k == languages.KindClass
+}
+
+// inClassBody reports whether line lies in the body of class container in
+// pf, outside every function of it.
+func inClassBody(pf *parsedFile, container string, line int) bool {
+	in := false
+	for _, d := range pf.syms.Definitions {
+		if d.StartLine > line {
+			break
+		}
+		if line > d.EndLine {
+			continue
+		}
+		switch {
+		case d.Kind == languages.KindClass && d.Name == container:
+			in = true
+		case d.Kind == languages.KindFunction || d.Kind == languages.KindMethod:
+			in = false
+		}
+	}
+	return in
 }
 
 // typeScriptLike are the languages whose extractor marks type positions.

@@ -83,3 +83,98 @@ func TestTypeScriptPropertyIsAMemberOfItsClass(t *testing.T) {
 		t.Errorf("locations = %v, want %v", im.Locations, want)
 	}
 }
+
+const tsRetryer = `export type Ctx = {
+  client: string
+  signal: number
+}
+
+export class Retryer {
+  #count = 0
+
+  bump(): number {
+    this.#count++
+    return this.#count
+  }
+}
+
+function helper(): number {
+  return 1
+}
+
+export function createRetryer(ctx: Ctx) {
+  const cancel = () => helper()
+  return { cancel, ctx }
+}
+
+export { helper as helperAlias }
+`
+
+const tsRetryerUse = `import { createRetryer, type Ctx } from './retryer'
+
+export function run(ctx: Ctx, client: string) {
+  const r = createRetryer(ctx)
+  r.cancel()
+  return ctx.client + client
+}
+
+function cancel() {}
+`
+
+func tsRetryerRepo() map[string]string {
+	return map[string]string{"src/retryer.ts": tsRetryer, "src/use.ts": tsRetryerUse}
+}
+
+func TestTypeScriptPrivateNamesAreMembersOfTheirClass(t *testing.T) {
+	requireExtractor(t, "TypeScript", "src/retryer.ts", tsRetryer)
+	newSrc := strings.Replace(tsRetryer, "#count = 0", "#count = 1", 1)
+	a, _ := analyzeCommits(t, tsRetryerRepo(), map[string]string{"src/retryer.ts": newSrc}, 0)
+	im := findImpact(a, "Retryer.#count")
+	if im == nil {
+		t.Fatalf("no impact for Retryer.#count:\n%s", dumpAnalysis(a))
+	}
+	want := []string{
+		loc("src/retryer.ts", lineOf(t, tsRetryer, "this.#count++")),
+		loc("src/retryer.ts", lineOf(t, tsRetryer, "return this.#count")),
+	}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}
+
+func TestTypeScriptTypeAliasPropertiesAreMembers(t *testing.T) {
+	requireExtractor(t, "TypeScript", "src/retryer.ts", tsRetryer)
+	newSrc := strings.Replace(tsRetryer, "client: string", "client: number", 1)
+	a, _ := analyzeCommits(t, tsRetryerRepo(), map[string]string{"src/retryer.ts": newSrc}, 0)
+	im := findImpact(a, "Ctx.client")
+	if im == nil {
+		t.Fatalf("no impact for Ctx.client:\n%s", dumpAnalysis(a))
+	}
+	// The parameter client is another name; ctx.client is the property.
+	if want := []string{loc("src/use.ts", lineOf(t, tsRetryerUse, "ctx.client"))}; !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}
+
+func TestTypeScriptLocalsStayInTheirFunction(t *testing.T) {
+	requireExtractor(t, "TypeScript", "src/retryer.ts", tsRetryer)
+	newSrc := strings.Replace(tsRetryer, "const cancel = () => helper()", "const cancel = () => helper() + 1", 1)
+	newSrc = strings.Replace(newSrc, "  return 1\n", "  return 2\n", 1)
+	a, _ := analyzeCommits(t, tsRetryerRepo(), map[string]string{"src/retryer.ts": newSrc}, 0)
+	// cancel is local to createRetryer: r.cancel() and another file's
+	// function cancel are not its uses.
+	if im := findImpact(a, "retryer.cancel"); im == nil ||
+		!slices.Equal(im.Locations, []string{loc("src/retryer.ts", lineOf(t, tsRetryer, "return { cancel"))}) {
+		t.Errorf("local cancel: %+v", im)
+	}
+	// helper is not exported by declaration but by the export list, and
+	// used in its own file.
+	im := findImpact(a, "retryer.helper")
+	if im == nil {
+		t.Fatalf("no impact for helper:\n%s", dumpAnalysis(a))
+	}
+	want := []string{loc("src/retryer.ts", lineOf(t, tsRetryer, "export { helper"))}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}

@@ -39,3 +39,48 @@ func TestExtractPythonAttributesAreClassMembers(t *testing.T) {
 		t.Errorf("self.md uses = %d, want 2: %+v", uses, fs.References)
 	}
 }
+
+func TestExtractPythonDocstringsAndWrites(t *testing.T) {
+	src := `class Session:
+    """A session.
+
+    Keeps cookies.
+    """
+
+    timeout = 5
+    """Seconds to wait."""
+
+    def request(self, method):
+        "Send one request."
+        response = self.send(method)
+        response.request = method
+        return response.request
+`
+	fs, err := Extract("Python", "s.py", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []LineSpan{{2, 5}, {8, 8}, {11, 11}}
+	if len(fs.Docs) != len(want) {
+		t.Fatalf("docs = %v, want %v", fs.Docs, want)
+	}
+	for i := range want {
+		if fs.Docs[i] != want[i] {
+			t.Errorf("docs = %v, want %v", fs.Docs, want)
+		}
+	}
+	var writes, reads []int
+	for _, r := range fs.References {
+		if r.Name != "request" {
+			continue
+		}
+		if r.Write {
+			writes = append(writes, r.Line)
+		} else {
+			reads = append(reads, r.Line)
+		}
+	}
+	if len(writes) != 1 || writes[0] != 13 || len(reads) != 1 || reads[0] != 14 {
+		t.Errorf("request writes %v reads %v, want [13] [14]", writes, reads)
+	}
+}

@@ -58,6 +58,9 @@ type Reference struct {
 	// type_identifier: an annotation, a generic argument), which names a
 	// type, an interface or a class, never a plain value.
 	InType bool
+	// Write is set for the target of a plain assignment (x.name = v,
+	// name = v), which rebinds the name rather than using what it held.
+	Write  bool
 	Line   int // 1-based
 	Column int // 1-based, in bytes
 }
@@ -80,6 +83,15 @@ type FileSymbols struct {
 	References  []Reference
 	Imports     []Import
 	Heuristic   bool // true when found by the brace/indent fallback, not a syntax tree
+	// Docs are the line spans that hold documentation written as code
+	// (Python docstrings and attribute docstrings: a statement that is a
+	// bare string), which, like comments, change no behaviour.
+	Docs []LineSpan
+}
+
+// LineSpan is an inclusive range of 1-based lines.
+type LineSpan struct {
+	Start, End int
 }
 
 // ErrUnsupported is returned by Extract for languages with no extractor and

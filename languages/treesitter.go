@@ -30,6 +30,10 @@ import (
 //	@package      the file's package or namespace name
 //	@skip         an identifier that is declared here, not used
 //	@skiptree     a node none of whose identifiers are uses (import lines)
+//	@write        an identifier assigned to (also captured as @ref)
+//	@doc          a statement that is documentation only (a docstring)
+//	@exportname   a name an export list exports (export { a, b }): the
+//	              top-level definition of that name is exported
 //	@visibility   an access marker applying to the definitions after it
 //
 // Captures starting with "_" only serve predicates such as #eq?.
@@ -98,7 +102,8 @@ type tsMatch struct {
 	def, name, body, ref, qualifier, imp, alias, pkg *sitter.Node
 	kind                                             DefKind
 	reexport, attribute                              bool
-	skips, skipTrees, visibility                     []*sitter.Node
+	skips, skipTrees, visibility, writes, docs       []*sitter.Node
+	exportNames                                      []*sitter.Node
 }
 
 func (l *tsLanguage) extract(path string, src []byte) (*FileSymbols, error) {
@@ -122,7 +127,8 @@ func (l *tsLanguage) extract(path string, src []byte) (*FileSymbols, error) {
 
 	c := tsCollector{lang: l, src: src, fs: &FileSymbols{},
 		refs: map[uint32]Reference{}, declared: map[uint32]bool{},
-		defs: map[uint32]int{}, imports: map[uint32]int{}, markers: map[uintptr]string{}}
+		defs: map[uint32]int{}, imports: map[uint32]int{}, markers: map[uintptr]string{},
+		writes: map[uint32]bool{}, exports: map[string]bool{}}
 	for {
 		m, ok := qc.NextMatch()
 		if !ok {
@@ -171,6 +177,12 @@ func (l *tsLanguage) sortCaptures(m *sitter.QueryMatch) tsMatch {
 			tm.skipTrees = append(tm.skipTrees, n)
 		case name == "visibility":
 			tm.visibility = append(tm.visibility, n)
+		case name == "write":
+			tm.writes = append(tm.writes, n)
+		case name == "doc":
+			tm.docs = append(tm.docs, n)
+		case name == "exportname":
+			tm.exportNames = append(tm.exportNames, n)
 		}
 	}
 	return tm
@@ -190,6 +202,8 @@ type tsCollector struct {
 	pending  []tsPending        // definitions awaiting resolveDefs
 	imports  map[uint32]int     // path start byte -> index in fs.Imports
 	markers  map[uintptr]string // @visibility node id -> its text
+	writes   map[uint32]bool    // start bytes of @write identifiers
+	exports  map[string]bool    // names of @exportname captures
 }
 
 // tsPending is a definition whose container and visibility are still to be
@@ -200,6 +214,7 @@ type tsPending struct {
 	rank      int
 	fixed     bool   // the container came from the name itself (C++ A::f)
 	attribute bool   // self.x = ...: belongs to the class around the method
+	local     bool   // inside a function: visible there only
 	nameStart uint32 // start byte of the name
 }
 
@@ -209,6 +224,15 @@ func (c *tsCollector) add(m tsMatch) {
 	}
 	for _, n := range m.skipTrees {
 		c.skipped = append(c.skipped, [2]uint32{n.StartByte(), n.EndByte()})
+	}
+	for _, n := range m.writes {
+		c.writes[n.StartByte()] = true
+	}
+	for _, n := range m.exportNames {
+		c.exports[n.Content(c.src)] = true
+	}
+	for _, n := range m.docs {
+		c.fs.Docs = append(c.fs.Docs, LineSpan{Start: int(n.StartPoint().Row) + 1, End: endLine(n)})
 	}
 	for _, n := range m.visibility {
 		c.markers[n.ID()] = strings.TrimSuffix(strings.TrimSpace(n.Content(c.src)), ":")
@@ -413,6 +437,9 @@ walk:
 			}
 			attrs[key] = true
 		}
+		if !p.local && p.def.Container == "" && c.exports[p.def.Name] {
+			p.def.Exported = true
+		}
 		c.fs.Definitions = append(c.fs.Definitions, p.def)
 	}
 }
@@ -442,6 +469,7 @@ func (c *tsCollector) settle(p *tsPending, ancestors []*sitter.Node, mark string
 			break
 		}
 	}
+	p.local = local
 	site := tsSite{node: p.node, ancestors: ancestors, name: p.def.Name, src: c.src}
 	p.def.Exported = !local && (c.lang.exported == nil || c.lang.exported(site))
 	if mark != "" && !local {
@@ -479,6 +507,7 @@ refs:
 				continue refs
 			}
 		}
+		r.Write = c.writes[start]
 		c.fs.References = append(c.fs.References, r)
 	}
 }

@@ -31,6 +31,8 @@ const jsQuery = `
 (import_statement (import_clause (identifier) @alias) source: (string) @import)
 (import_statement (import_clause (namespace_import (identifier) @alias)) source: (string) @import)
 (export_statement source: (string) @reexport)
+(export_statement !source (export_clause (export_specifier name: (identifier) @exportname)))
+(export_statement value: (identifier) @exportname)
 ((call_expression function: (identifier) @_require arguments: (arguments . (string) @import))
   (#eq? @_require "require"))
 (call_expression function: (import) arguments: (arguments . (string) @import))
@@ -40,6 +42,7 @@ const jsQuery = `
 (export_specifier alias: (_) @skip)
 
 (member_expression object: (_) @qualifier property: (property_identifier) @ref)
+(member_expression object: (_) @qualifier property: (private_property_identifier) @ref)
 (identifier) @ref
 (shorthand_property_identifier) @ref
 
@@ -65,6 +68,7 @@ const tsQuery = `
 (type_alias_declaration name: (type_identifier) @name) @def.type
 (property_signature name: (property_identifier) @name) @def.variable
 (public_field_definition name: (property_identifier) @name) @def.variable
+(public_field_definition name: (private_property_identifier) @name) @def.variable
 (enum_declaration name: (identifier) @name body: (_) @body) @def.type
 (method_signature name: (_) @name) @def.function
 (abstract_method_signature name: (_) @name) @def.function
@@ -84,7 +88,10 @@ var jsContainers = map[string]tsContainer{
 	"class":                      {field: "name"},
 	"abstract_class_declaration": {field: "name"},
 	"interface_declaration":      {field: "name"},
-	"internal_module":            {field: "name", module: true},
+	// The properties of an object type (type Ctx = { client: C }) are
+	// members of the alias, reached as ctx.client.
+	"type_alias_declaration": {field: "name"},
+	"internal_module":        {field: "name", module: true},
 }
 
 var jsScopes = []string{

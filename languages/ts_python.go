@@ -35,6 +35,13 @@ var pythonLanguage = &tsLanguage{
 (attribute object: (_) @qualifier attribute: (identifier) @ref)
 (identifier) @ref
 
+(expression_statement . (string) @doc .)
+(assignment left: (attribute attribute: (identifier) @write))
+(assignment left: (identifier) @write)
+(assignment left: (pattern_list (identifier) @write))
+(assignment left: (tuple_pattern (identifier) @write))
+(assignment left: (pattern_list (attribute attribute: (identifier) @write)))
+
 (parameters (identifier) @skip)
 (lambda_parameters (identifier) @skip)
 (typed_parameter (identifier) @skip)

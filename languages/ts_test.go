@@ -56,7 +56,7 @@ var symbolCases = []symbolCase{
 		refs:     []string{"api.fetchItem@9", ".useState@7", ".load@11", "props.id@14", ".Props@6"},
 		imports:  []string{"react as React", "../api"},
 		notRefs:  []string{"data@7:10", "setData@7:16"},
-		exported: []string{"Panel"}, hidden: []string{"load", "Row"},
+		exported: []string{"Panel", "Row"}, hidden: []string{"load"}, // Row: export default Row
 	},
 	{
 		language: "Java", file: "Store.java", pkg: "com.acme.store",
