@@ -62,6 +62,9 @@ type target struct {
 	lang   string
 	member bool // a method or other member: found as x.Name
 	common bool // name too common to match without types
+	// sharers counts the containers of the searched files that declare a
+	// member of this name (TypeScript).
+	sharers int
 	// unsearched: common, and either not searched (outside Go) or with
 	// too many candidates in its package to list
 	unsearched bool
@@ -75,10 +78,30 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 	var targets []*target
 	byName := map[string][]*target{}
 	groupWords := map[string]map[string]bool{}
+	// A definition deleted from one file and added to another of the
+	// same language group (a class moved between modules) is one
+	// definition that changed place: its uses are searched under the new
+	// file, and the deletion is not reported.
+	deleted, movedIn := map[string]bool{}, map[string]bool{}
+	for _, cd := range a.changed {
+		if cd.change == ChangeDeleted && cd.file != nil && cd.file.lang != "Go" {
+			deleted[languageGroup(cd.file.lang)+"\x00"+cd.def.QualifiedName()] = true
+		}
+	}
+	for _, cd := range a.changed {
+		if cd.change == changeAdded && cd.file != nil && deleted[languageGroup(cd.file.lang)+"\x00"+cd.def.QualifiedName()] {
+			movedIn[languageGroup(cd.file.lang)+"\x00"+cd.def.QualifiedName()] = true
+		}
+	}
 	for _, cd := range a.changed {
 		if cd.file == nil || cd.file.syms == nil || a.movedUnchanged(cd) {
 			continue
 		}
+		moveKey := languageGroup(cd.file.lang) + "\x00" + cd.def.QualifiedName()
+		if cd.change == ChangeDeleted && movedIn[moveKey] {
+			continue
+		}
+		moved := cd.change == changeAdded && movedIn[moveKey]
 		t := &target{cd: cd, name: cd.def.Name, lang: cd.file.lang, group: languageGroup(cd.file.lang)}
 		t.member = cd.def.Kind == languages.KindMethod || cd.def.Container != ""
 		if t.lang == "Go" {
@@ -88,7 +111,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		} else {
 			t.common = (t.member || !explicitImports[t.lang]) && commonNames[t.name]
 		}
-		if cd.change == changeAdded && t.member && !(t.lang == "Go" && t.common && cd.def.Kind == languages.KindMethod) {
+		if cd.change == changeAdded && t.member && !moved && !(t.lang == "Go" && t.common && cd.def.Kind == languages.KindMethod) {
 			// A new member can only be used by unchanged code through an
 			// interface (Go's Set, String, Type, ...); matched by name
 			// alone its "references" would be other types' members.
@@ -105,6 +128,11 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		byName[t.name] = append(byName[t.name], t)
 		if groupWords[t.group] == nil {
 			groupWords[t.group] = map[string]bool{}
+		}
+		if as := cd.def.ExportedAs; as != "" && as != t.name {
+			// export { _function as function }: importers use the new name.
+			byName[as] = append(byName[as], t)
+			groupWords[t.group][as] = true
 		}
 		// A private #name is found in the source as the identifier after "#".
 		groupWords[t.group][strings.TrimPrefix(t.name, "#")] = true
@@ -181,6 +209,8 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		}
 	}
 
+	a.head.inferSelfPackages(ctx, found)
+	countSharers(targets, found)
 	for _, pf := range found {
 		if pf.syms == nil {
 			continue
@@ -388,6 +418,19 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 			// the class; a bare name is one only in the class body itself.
 			return inClassBody(pf, t.cd.def.Container, r.Line)
 		}
+		if sameFile && typeScriptLike[t.lang] {
+			// TypeScript reaches a member only as x.name or this.name;
+			// with many types declaring the name, x.name counts where the
+			// sharers rule below would take it.
+			if !r.Member {
+				return false
+			}
+			if r.Qualifier == "this" {
+				c, ok := enclosingClass(pf, r.Line)
+				return !ok || c == t.cd.def.Container || t.sharers <= maxMemberSharers
+			}
+			return true
+		}
 		if sameFile {
 			return true
 		}
@@ -398,7 +441,16 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 		// type some import brought in: a file that imports nothing of
 		// the definition's module is using another type's member. Python
 		// code passes objects around untyped, so there any file counts.
-		return !typeScriptLike[t.lang] || iv.importsModule(t.cd.file.path, "")
+		if !typeScriptLike[t.lang] {
+			return true
+		}
+		if !iv.importsModule(t.cd.file.path, "") {
+			return false
+		}
+		// A member name that many types of the repository declare (type,
+		// state, options) is taken for this one only where the file
+		// names its container.
+		return t.sharers <= maxMemberSharers || mentions(pf, t.cd.def.Container)
 	}
 	if typeScriptLike[t.lang] && !t.cd.def.Exported {
 		// A TypeScript module shares only what it exports; a definition
@@ -421,6 +473,14 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 	if !explicitImports[t.lang] {
 		return true
 	}
+	if typeScriptLike[pf.lang] && r.Qualifier == "" {
+		// A bare name from another TypeScript module arrives by name
+		// (import { name }) or as a default import; a namespace import
+		// is used as ns.name.
+		return iv.importsModuleAs(t.cd.file.path, func(im languages.Import) bool {
+			return im.Alias == r.Name || iv.namedImport(im.Path, r)
+		})
+	}
 	// Python and JS/TS: the file must import the definition's module,
 	// directly or through a module that re-exports it.
 	return iv.importsModule(t.cd.file.path, r.Qualifier)
@@ -441,6 +501,64 @@ func enclosingFunction(pf *parsedFile, d languages.Definition) (languages.Defini
 		}
 	}
 	return out, found
+}
+
+// maxMemberSharers is the most containers that may declare a TypeScript
+// member name for a use of it to be matched by name alone.
+const maxMemberSharers = 3
+
+// countSharers sets, for TypeScript member targets, how many distinct
+// containers of the searched files declare a member of that name.
+func countSharers(targets []*target, found []*parsedFile) {
+	names := map[string]map[string]bool{}
+	for _, t := range targets {
+		if t.member && typeScriptLike[t.lang] {
+			names[t.name] = map[string]bool{}
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	for _, pf := range found {
+		if pf.syms == nil || !typeScriptLike[pf.lang] {
+			continue
+		}
+		for _, d := range pf.syms.Definitions {
+			if set, ok := names[d.Name]; ok && d.Container != "" {
+				set[pf.path+"\x00"+d.Container] = true
+			}
+		}
+	}
+	for _, t := range targets {
+		if set, ok := names[t.name]; ok {
+			t.sharers = len(set)
+		}
+	}
+}
+
+// enclosingClass is the name of the innermost class-like definition of pf
+// around line.
+func enclosingClass(pf *parsedFile, line int) (string, bool) {
+	name, ok := "", false
+	for _, d := range pf.syms.Definitions {
+		if d.StartLine > line {
+			break
+		}
+		if line <= d.EndLine && (d.Kind == languages.KindClass || d.Kind == languages.KindInterface) {
+			name, ok = d.Name, true
+		}
+	}
+	return name, ok
+}
+
+// mentions reports whether pf refers to name anywhere.
+func mentions(pf *parsedFile, name string) bool {
+	for _, r := range pf.syms.References {
+		if r.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // callableOrClass reports kinds whose name a plain assignment cannot use.
@@ -634,9 +752,34 @@ func (s *snapshot) goPackageName(ctx context.Context, dir string) string {
 // defPath (Python or JS/TS), directly or, when qual is set, through a
 // package whose member qual is that module.
 func (iv *importView) importsModule(defPath, qual string) bool {
+	return iv.importsModuleVia(defPath, qual, nil)
+}
+
+// importsModuleAs is importsModule over the imports that keep says bring
+// in the name looked for.
+func (iv *importView) importsModuleAs(defPath string, keep func(languages.Import) bool) bool {
+	return iv.importsModuleVia(defPath, "", keep)
+}
+
+// namedImport reports whether the import of path brings in the name r
+// uses: imported under that name, or r is the imported name itself in a
+// renaming import (import { a as b }).
+func (iv *importView) namedImport(path string, r languages.Reference) bool {
+	for _, n := range iv.pf.syms.Named {
+		if n.Name == r.Name && n.Path == path && (n.Local == "" || n.Line == r.Line) {
+			return true
+		}
+	}
+	return false
+}
+
+func (iv *importView) importsModuleVia(defPath, qual string, keep func(languages.Import) bool) bool {
 	key := moduleKey(defPath)
 	for _, im := range iv.pf.syms.Imports {
-		res, rel := resolveImport(iv.pf, im.Path)
+		if keep != nil && !keep(im) {
+			continue
+		}
+		res, rel := iv.s.resolve(iv.ctx, iv.pf, im.Path)
 		if res == "" {
 			continue
 		}
@@ -684,6 +827,9 @@ func (s *snapshot) reexports(ctx context.Context, mod, key string, depth int) bo
 	found := false
 	for _, ext := range jsModuleFiles {
 		p := mod + ext
+		if mod == rootModule {
+			p = strings.TrimPrefix(ext, "/")
+		}
 		if !s.has[p] {
 			continue
 		}
@@ -695,7 +841,7 @@ func (s *snapshot) reexports(ctx context.Context, mod, key string, depth int) bo
 			if !im.Export {
 				continue
 			}
-			res, rel := resolveImport(pf, im.Path)
+			res, rel := s.resolve(ctx, pf, im.Path)
 			if rel && (res == key || s.reexports(ctx, res, key, depth-1)) {
 				found = true
 				break
@@ -708,6 +854,24 @@ func (s *snapshot) reexports(ctx context.Context, mod, key string, depth int) bo
 	s.mu.Unlock()
 	return found
 }
+
+// resolve is resolveImport, with bare JavaScript/TypeScript specifiers
+// that name the repository itself (its package name, a tsconfig path
+// alias) resolved exactly to the module they stand for.
+func (s *snapshot) resolve(ctx context.Context, pf *parsedFile, imp string) (string, bool) {
+	res, rel := resolveImport(pf, imp)
+	if rel || res == "" || !jsLike[pf.lang] {
+		return res, rel
+	}
+	if key, ok := s.resolveBare(ctx, strings.Trim(imp, "\"'` ")); ok {
+		return key, true
+	}
+	return res, rel
+}
+
+// rootModule is the key of a package's entry module at the repository
+// root (index.ts), whose moduleKey would be empty.
+const rootModule = "."
 
 // moduleKey is a source path as imports name it: without extension, and a
 // package's __init__.py or index.ts standing for its directory.

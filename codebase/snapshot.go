@@ -83,6 +83,12 @@ type snapshot struct {
 	// reexported memoizes snapshot.reexports: module + "\x00" + key.
 	reexported map[string]bool
 
+	// jsOnce reads the JavaScript package manifests once (jsPkgs);
+	// jsSelf holds package names inferred to stand for the repository.
+	jsOnce sync.Once
+	jsPkgs *jsPackages
+	jsSelf map[string]jsPackage
+
 	modOnce sync.Once
 	modIdx  moduleIndex
 

@@ -31,6 +31,9 @@ type Definition struct {
 	SignatureEnd int
 	EndLine      int
 	Exported     bool // visible outside its file/package by the language's rules
+	// ExportedAs is another name the definition is exported under
+	// (JavaScript's export { a as b }), "" when none.
+	ExportedAs string
 }
 
 // QualifiedName is Container.Name, or Name at top level.
@@ -75,6 +78,15 @@ type Import struct {
 	Export bool
 }
 
+// NamedImport is one name an import brings in by name, as the imported
+// module spells it (JavaScript's import { a, b as c } from "m": a and b).
+type NamedImport struct {
+	Name  string
+	Local string // the name bound in this file when renamed (b), "" otherwise
+	Path  string // the import's Path
+	Line  int    // the line of the name
+}
+
 // FileSymbols is everything an extractor found in one file.
 type FileSymbols struct {
 	Language    string // linguist name, e.g. "Go", "TypeScript"
@@ -87,6 +99,9 @@ type FileSymbols struct {
 	// (Python docstrings and attribute docstrings: a statement that is a
 	// bare string), which, like comments, change no behaviour.
 	Docs []LineSpan
+	// Named lists the names imported by name, for the languages that
+	// import that way (JavaScript, TypeScript).
+	Named []NamedImport
 }
 
 // LineSpan is an inclusive range of 1-based lines.

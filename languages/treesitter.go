@@ -34,6 +34,8 @@ import (
 //	@doc          a statement that is documentation only (a docstring)
 //	@exportname   a name an export list exports (export { a, b }): the
 //	              top-level definition of that name is exported
+//	  @exportalias  the name it is exported as (export { a as b })
+//	@importname   a name an @import brings in by name (import { a })
 //	@visibility   an access marker applying to the definitions after it
 //
 // Captures starting with "_" only serve predicates such as #eq?.
@@ -104,6 +106,7 @@ type tsMatch struct {
 	reexport, attribute                              bool
 	skips, skipTrees, visibility, writes, docs       []*sitter.Node
 	exportNames                                      []*sitter.Node
+	exportAlias, importName                          *sitter.Node
 }
 
 func (l *tsLanguage) extract(path string, src []byte) (*FileSymbols, error) {
@@ -128,7 +131,7 @@ func (l *tsLanguage) extract(path string, src []byte) (*FileSymbols, error) {
 	c := tsCollector{lang: l, src: src, fs: &FileSymbols{},
 		refs: map[uint32]Reference{}, declared: map[uint32]bool{},
 		defs: map[uint32]int{}, imports: map[uint32]int{}, markers: map[uintptr]string{},
-		writes: map[uint32]bool{}, exports: map[string]bool{}}
+		writes: map[uint32]bool{}, exports: map[string]bool{}, aliases: map[string]string{}}
 	for {
 		m, ok := qc.NextMatch()
 		if !ok {
@@ -183,6 +186,10 @@ func (l *tsLanguage) sortCaptures(m *sitter.QueryMatch) tsMatch {
 			tm.docs = append(tm.docs, n)
 		case name == "exportname":
 			tm.exportNames = append(tm.exportNames, n)
+		case name == "exportalias":
+			tm.exportAlias = n
+		case name == "importname":
+			tm.importName = n
 		}
 	}
 	return tm
@@ -204,6 +211,7 @@ type tsCollector struct {
 	markers  map[uintptr]string // @visibility node id -> its text
 	writes   map[uint32]bool    // start bytes of @write identifiers
 	exports  map[string]bool    // names of @exportname captures
+	aliases  map[string]string
 }
 
 // tsPending is a definition whose container and visibility are still to be
@@ -230,6 +238,9 @@ func (c *tsCollector) add(m tsMatch) {
 	}
 	for _, n := range m.exportNames {
 		c.exports[n.Content(c.src)] = true
+		if m.exportAlias != nil && len(m.exportNames) == 1 {
+			c.aliases[n.Content(c.src)] = m.exportAlias.Content(c.src)
+		}
 	}
 	for _, n := range m.docs {
 		c.fs.Docs = append(c.fs.Docs, LineSpan{Start: int(n.StartPoint().Row) + 1, End: endLine(n)})
@@ -242,6 +253,14 @@ func (c *tsCollector) add(m tsMatch) {
 	}
 	if m.imp != nil {
 		c.addImport(m.imp, m.alias, m.reexport)
+		if m.importName != nil {
+			i := c.imports[m.imp.StartByte()]
+			n := NamedImport{Name: m.importName.Content(c.src), Path: c.fs.Imports[i].Path, Line: int(m.importName.StartPoint().Row) + 1}
+			if a := m.importName.Parent().ChildByFieldName("alias"); a != nil {
+				n.Local = a.Content(c.src)
+			}
+			c.fs.Named = append(c.fs.Named, n)
+		}
 	}
 	if m.def != nil && m.name != nil {
 		c.addDef(m)
@@ -439,6 +458,7 @@ walk:
 		}
 		if !p.local && p.def.Container == "" && c.exports[p.def.Name] {
 			p.def.Exported = true
+			p.def.ExportedAs = c.aliases[p.def.Name]
 		}
 		c.fs.Definitions = append(c.fs.Definitions, p.def)
 	}
