@@ -241,8 +241,9 @@ func (a *analyzer) compareFile(c Change, hf, bf *parsedFile) {
 	// Head side: the innermost definition around each added line of code.
 	var hits []int // indexes of headDefs, with the line that hit each
 	var hitLines []int
+	headLocal, baseLocal := localDefs(headDefs), localDefs(baseDefs)
 	for _, l := range sortedLines(addedCode) {
-		i := innermost(headDefs, l)
+		i := innermostChanged(headDefs, headLocal, l)
 		if i < 0 {
 			continue
 		}
@@ -281,7 +282,7 @@ func (a *analyzer) compareFile(c Change, hf, bf *parsedFile) {
 	// body alone do not make a definition changed, as in the impact
 	// reference: the added lines decide.
 	for _, l := range sortedLines(removedCode) {
-		i := innermost(baseDefs, l)
+		i := innermostChanged(baseDefs, baseLocal, l)
 		if i < 0 {
 			continue
 		}
@@ -504,6 +505,52 @@ func innermost(defs []languages.Definition, line int) int {
 		}
 	}
 	return best
+}
+
+// innermostChanged is innermost for deciding what a line changed:
+// functions and methods are leaves, so a definition local to one (a nested
+// function, a const arrow function in a method body) gives the line to the
+// function around it, as compilers' document outlines do.
+func innermostChanged(defs []languages.Definition, local []bool, line int) int {
+	best := -1
+	for i, d := range defs {
+		if d.StartLine > line {
+			break
+		}
+		if line > d.EndLine || d.Kind == languages.KindModule || local[i] {
+			continue
+		}
+		if best < 0 || d.EndLine-d.StartLine < defs[best].EndLine-defs[best].StartLine {
+			best = i
+		}
+	}
+	return best
+}
+
+// localDefs marks the definitions without a container that lie inside a
+// function or method of the same file (defs sorted by StartLine).
+// Members with a container, such as Python's self.x attributes set in a
+// method, stay definitions of their class.
+func localDefs(defs []languages.Definition) []bool {
+	local := make([]bool, len(defs))
+	var open []languages.Definition // enclosing functions, outermost first
+	for i, d := range defs {
+		for len(open) > 0 && open[len(open)-1].EndLine < d.StartLine {
+			open = open[:len(open)-1]
+		}
+		inside := false
+		for _, f := range open {
+			if f.EndLine >= d.EndLine && (f.StartLine < d.StartLine || f.EndLine > d.EndLine) {
+				inside = true
+				break
+			}
+		}
+		local[i] = inside && d.Container == ""
+		if d.Kind == languages.KindFunction || d.Kind == languages.KindMethod {
+			open = append(open, d)
+		}
+	}
+	return local
 }
 
 // enclosingCallable returns, for a variable member defs[i] that lies inside

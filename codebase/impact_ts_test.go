@@ -161,19 +161,30 @@ func TestTypeScriptLocalsStayInTheirFunction(t *testing.T) {
 	newSrc := strings.Replace(tsRetryer, "const cancel = () => helper()", "const cancel = () => helper() + 1", 1)
 	newSrc = strings.Replace(newSrc, "  return 1\n", "  return 2\n", 1)
 	a, _ := analyzeCommits(t, tsRetryerRepo(), map[string]string{"src/retryer.ts": newSrc}, 0)
-	// cancel is local to createRetryer: r.cancel() and another file's
-	// function cancel are not its uses.
-	if im := findImpact(a, "retryer.cancel"); im == nil ||
-		!slices.Equal(im.Locations, []string{loc("src/retryer.ts", lineOf(t, tsRetryer, "return { cancel"))}) {
-		t.Errorf("local cancel: %+v", im)
+	// cancel is local to createRetryer, and functions are leaves: the
+	// line changes createRetryer, whose uses are listed; r.cancel() and
+	// another file's function cancel are nobody's uses.
+	if im := findImpact(a, "retryer.cancel"); im != nil {
+		t.Errorf("local cancel reported: %+v", *im)
+	}
+	im := findImpact(a, "retryer.createRetryer")
+	if im == nil {
+		t.Fatalf("no impact for createRetryer:\n%s", dumpAnalysis(a))
+	}
+	want := []string{
+		loc("src/use.ts", lineOf(t, tsRetryerUse, "import { createRetryer")),
+		loc("src/use.ts", lineOf(t, tsRetryerUse, "createRetryer(ctx)")),
+	}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("createRetryer locations = %v, want %v", im.Locations, want)
 	}
 	// helper is not exported by declaration but by the export list, and
 	// used in its own file.
-	im := findImpact(a, "retryer.helper")
+	im = findImpact(a, "retryer.helper")
 	if im == nil {
 		t.Fatalf("no impact for helper:\n%s", dumpAnalysis(a))
 	}
-	want := []string{loc("src/retryer.ts", lineOf(t, tsRetryer, "export { helper"))}
+	want = []string{loc("src/retryer.ts", lineOf(t, tsRetryer, "export { helper"))}
 	if !slices.Equal(im.Locations, want) {
 		t.Errorf("locations = %v, want %v", im.Locations, want)
 	}
