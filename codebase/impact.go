@@ -62,6 +62,7 @@ type target struct {
 	lang   string
 	member bool // a method or other member: found as x.Name
 	common bool // name too common to match without types
+	ctor   bool // a TypeScript constructor, searched as its class
 	// sharers counts the containers of the searched files that declare a
 	// member of this name (TypeScript).
 	sharers int
@@ -110,6 +111,11 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 			t.common = t.member && commonNames[t.name]
 		} else {
 			t.common = (t.member || !explicitImports[t.lang]) && commonNames[t.name]
+		}
+		if typeScriptLike[t.lang] && cd.def.Name == "constructor" && cd.def.Container != "" {
+			// A TypeScript constructor is used where its class is: as
+			// new C(...).
+			t.name, t.member, t.common, t.ctor = cd.def.Container, false, false, true
 		}
 		if cd.change == changeAdded && t.member && !moved && !(t.lang == "Go" && t.common && cd.def.Kind == languages.KindMethod) {
 			// A new member can only be used by unchanged code through an
@@ -398,7 +404,11 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 		return a.matchesGo(t, pf, iv, r)
 	}
 	sameFile := pf.path == t.cd.file.path || t.cd.headPF != nil && pf.path == t.cd.headPF.path
-	if typeScriptLike[t.lang] && !typeOrClass(t.cd.def.Kind) && r.InType {
+	if t.ctor && !strings.Contains(pf.lines(r.Line, r.Line), "new "+t.name) {
+		// Of a class's uses, only new C(...) calls its constructor.
+		return false
+	}
+	if typeScriptLike[t.lang] && (t.ctor || !typeOrClass(t.cd.def.Kind)) && r.InType {
 		// A type annotation names a type; a function or constant of the
 		// same name (TypeScript merges const X and interface X) is another
 		// declaration.
@@ -551,10 +561,11 @@ func enclosingClass(pf *parsedFile, line int) (string, bool) {
 	return name, ok
 }
 
-// mentions reports whether pf refers to name anywhere.
+// mentions reports whether pf refers to name anywhere, alone or inside a
+// longer name built on it (AnyRouter, RouterDef for Router).
 func mentions(pf *parsedFile, name string) bool {
 	for _, r := range pf.syms.References {
-		if r.Name == name {
+		if strings.Contains(r.Name, name) {
 			return true
 		}
 	}

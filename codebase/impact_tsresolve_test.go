@@ -141,16 +141,18 @@ export function size(o: { type: number }, f: Fn): number {
 
 func TestTypeScriptSharedMemberNamesNeedTheirContainer(t *testing.T) {
 	requireExtractor(t, "TypeScript", "src/shapes.ts", tsShapes)
-	base := map[string]string{"src/shapes.ts": tsShapes, "src/use.ts": tsShapesUse, "src/other.ts": tsShapesOther}
+	wrap := "import type { AnyDef } from \"./shapes\";\n\nexport const kindOf = (d: AnyDef) => d.type;\n"
+	base := map[string]string{"src/shapes.ts": tsShapes, "src/use.ts": tsShapesUse, "src/other.ts": tsShapesOther, "src/wrap.ts": wrap}
 	newSrc := strings.Replace(tsShapes, "  type: string;", "  type: \"a\" | \"b\";", 1)
 	newSrc = strings.Replace(newSrc, "return x;", "return x + 1;", 1)
 	a, _ := analyzeCommits(t, base, map[string]string{"src/shapes.ts": newSrc}, 0)
-	// Four interfaces declare type: only the file that names Def counts.
+	// Four interfaces declare type: only the files that name Def (or a
+	// name built on it, AnyDef) count.
 	im := findImpact(a, "Def.type")
 	if im == nil {
 		t.Fatalf("no impact for Def.type:\n%s", dumpAnalysis(a))
 	}
-	if want := []string{loc("src/use.ts", lineOf(t, tsShapesUse, "d.type"))}; !slices.Equal(im.Locations, want) {
+	if want := []string{loc("src/use.ts", lineOf(t, tsShapesUse, "d.type")), "src/wrap.ts:3"}; !slices.Equal(im.Locations, want) {
 		t.Errorf("Def.type locations = %v, want %v", im.Locations, want)
 	}
 	// implement is declared once: matched by name in every importer.
@@ -185,5 +187,46 @@ func TestTypeScriptClassMovedBetweenModulesKeepsItsUses(t *testing.T) {
 		if x.Change == ChangeDeleted && strings.Contains(x.Symbol, "Fn") {
 			t.Errorf("moved definition reported deleted: %+v", x)
 		}
+	}
+}
+
+const tsErrors = `export class AppError extends Error {
+  code: string;
+  constructor(code: string) {
+    super(code);
+    this.code = code;
+  }
+}
+`
+
+const tsErrorsUse = `import { AppError } from "./errors";
+
+export function fail(): never {
+  throw new AppError("x");
+}
+
+export function isApp(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
+
+export type Code = AppError["code"];
+`
+
+func TestTypeScriptConstructorIsUsedByNewAndIndexedTypesNameMembers(t *testing.T) {
+	requireExtractor(t, "TypeScript", "src/errors.ts", tsErrors)
+	base := map[string]string{"src/errors.ts": tsErrors, "src/use.ts": tsErrorsUse}
+	newSrc := strings.Replace(tsErrors, "    super(code);", "    super(\"app: \" + code);", 1)
+	newSrc = strings.Replace(newSrc, "  code: string;", "  code: \"a\" | \"b\";", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"src/errors.ts": newSrc}, 0)
+	im := findImpact(a, "AppError.constructor")
+	if im == nil {
+		t.Fatalf("no impact for the constructor:\n%s", dumpAnalysis(a))
+	}
+	if want := []string{loc("src/use.ts", lineOf(t, tsErrorsUse, "new AppError"))}; !slices.Equal(im.Locations, want) {
+		t.Errorf("constructor locations = %v, want %v", im.Locations, want)
+	}
+	im = findImpact(a, "AppError.code")
+	if im == nil || !slices.Contains(im.Locations, loc("src/use.ts", lineOf(t, tsErrorsUse, `AppError["code"]`))) {
+		t.Errorf("AppError[\"code\"] not a use of AppError.code: %+v", im)
 	}
 }

@@ -80,6 +80,8 @@ const tsQuery = `
 
 (nested_type_identifier module: (_) @qualifier name: (type_identifier) @ref)
 (type_identifier) @ref
+; T["name"] names the member name of T.
+(lookup_type . (_) @qualifier (literal_type (string (string_fragment) @ref)))
 
 (required_parameter pattern: (identifier) @skip)
 (optional_parameter pattern: (identifier) @skip)
