@@ -12,21 +12,26 @@
 
 // Node is { name, kind, container, start, end, selLine, selChar, children,
 //   isContainer, isDefinition } with 1-based inclusive lines.
+//
+// A node may carry ranges, [[start, end], ...], when one definition is
+// written in several places (Python @overload stubs); it then covers all
+// of them.
 export function changedDefs(nodes, added) {
   const out = [];
-  const anyIn = (s, e) => {
-    for (const l of added) if (l >= s && l <= e) return true;
+  const covers = (n, l) => (n.ranges || [[n.start, n.end]]).some(([s, e]) => l >= s && l <= e);
+  const anyIn = (n) => {
+    for (const l of added) if (covers(n, l)) return true;
     return false;
   };
   const visit = (n) => {
-    if (!anyIn(n.start, n.end)) return;
+    if (!anyIn(n)) return;
     if (n.isContainer && n.children.length) {
       const kids = n.children.filter((c) => c.isDefinition || c.isContainer);
       for (const c of kids) visit(c);
       // lines of the container not covered by any member change the container
       for (const l of added) {
         if (l < n.start || l > n.end) continue;
-        if (!kids.some((c) => l >= c.start && l <= c.end)) {
+        if (!kids.some((c) => covers(c, l))) {
           if (n.isDefinition) out.push(n);
           break;
         }

@@ -4,15 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { git } from './util.mjs';
 
-// docstringLines returns, per Python file, the Set of lines that belong to
-// a bare string statement (module, class, function and attribute
-// docstrings), found by Python's own parser; null when python3 is missing.
-function docstringLines(repo, files) {
-  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'docstrings.py');
+// pyInfo runs pyinfo.py (Python's own parser) over the named files of repo:
+// per file, { doc: [docstring lines], defs: [{scope, name, start, end}] }.
+// Returns null when python3 is missing.
+export function pyInfo(repo, files) {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pyinfo.py');
   const r = spawnSync('python3', [script], { cwd: repo, input: files.join('\n'), encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) return null;
-  const j = JSON.parse(r.stdout);
-  return new Map(Object.entries(j).map(([f, ls]) => [f, new Set(ls)]));
+  return new Map(Object.entries(JSON.parse(r.stdout)));
 }
 
 // parseDiff reads `git diff -U0 base head` into, per head path, its hunks
@@ -80,8 +79,9 @@ export function codeLines(repo, language, base = 'base', head = 'head') {
   const out = new Map();
   const diff = parseDiff(repo, base, head);
   // Python docstrings are documentation too.
-  const docs = language === 'Python' ? docstringLines(repo, [...diff.keys()].filter((f) => f.endsWith('.py'))) : null;
-  if (language === 'Python' && !docs) throw new Error('python3 is needed to tell docstrings from code; install it or pass --count-comment-lines');
+  const info = language === 'Python' ? pyInfo(repo, [...diff.keys()].filter((f) => f.endsWith('.py'))) : null;
+  const docs = info && new Map([...info].map(([f, i]) => [f, new Set(i.doc)]));
+  if (language === 'Python' && !info) throw new Error('python3 is needed to tell docstrings from code; install it or pass --count-comment-lines');
   for (const [file, hunks] of diff) {
     const keep = new Set();
     const doc = docs && docs.get(file);

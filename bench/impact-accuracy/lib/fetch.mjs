@@ -5,6 +5,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { run, git, walk, log } from './util.mjs';
 
+// publish moves a finished download into place; when a concurrent run got
+// there first, its copy is kept and ours dropped.
+function publish(tmp, dest) {
+  try {
+    fs.renameSync(tmp, dest);
+  } catch {
+    if (!fs.existsSync(path.join(dest, '.done'))) {
+      fs.rmSync(dest, { recursive: true, force: true });
+      fs.renameSync(tmp, dest);
+      return;
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 // fetchVersion returns a directory holding the unpacked files of one
 // version of the pair's source, before subdir/include filtering.
 function fetchVersion(pair, which, cache) {
@@ -23,13 +38,15 @@ function fetchVersion(pair, which, cache) {
     case 'npm': {
       const dest = path.join(dl, 'npm', `${pair.package.replace(/[@/]/g, '_')}-${ver}`);
       if (!fs.existsSync(path.join(dest, '.done'))) {
-        fs.rmSync(dest, { recursive: true, force: true });
-        fs.mkdirSync(dest, { recursive: true });
-        const out = run('npm', ['pack', '--json', '--pack-destination', dest, `${pair.package}@${ver}`], { cwd: dest });
-        const tgz = path.join(dest, JSON.parse(out)[0].filename);
-        run('tar', ['-xzf', tgz, '-C', dest]);
+        const tmp = `${dest}.tmp-${process.pid}`;
+        fs.rmSync(tmp, { recursive: true, force: true });
+        fs.mkdirSync(tmp, { recursive: true });
+        const out = run('npm', ['pack', '--json', '--pack-destination', tmp, `${pair.package}@${ver}`], { cwd: tmp });
+        const tgz = path.join(tmp, JSON.parse(out)[0].filename);
+        run('tar', ['-xzf', tgz, '-C', tmp]);
         fs.rmSync(tgz);
-        fs.writeFileSync(path.join(dest, '.done'), '');
+        fs.writeFileSync(path.join(tmp, '.done'), '');
+        publish(tmp, dest);
       }
       return path.join(dest, 'package');
     }
@@ -56,13 +73,15 @@ function fetchVersion(pair, which, cache) {
           run('apt-get', [...opts, 'update']);
           fs.writeFileSync(path.join(apt, 'updated'), '');
         }
-        fs.rmSync(dest, { recursive: true, force: true });
-        fs.mkdirSync(dest, { recursive: true });
-        run('apt-get', [...opts, 'download', `${pair.package}=${ver}`], { cwd: dest });
-        const deb = fs.readdirSync(dest).find((f) => f.endsWith('.deb'));
-        run('dpkg-deb', ['-x', deb, 'root'], { cwd: dest });
-        fs.rmSync(path.join(dest, deb));
-        fs.writeFileSync(path.join(dest, '.done'), '');
+        const tmp = `${dest}.tmp-${process.pid}`;
+        fs.rmSync(tmp, { recursive: true, force: true });
+        fs.mkdirSync(tmp, { recursive: true });
+        run('apt-get', [...opts, 'download', `${pair.package}=${ver}`], { cwd: tmp });
+        const deb = fs.readdirSync(tmp).find((f) => f.endsWith('.deb'));
+        run('dpkg-deb', ['-x', deb, 'root'], { cwd: tmp });
+        fs.rmSync(path.join(tmp, deb));
+        fs.writeFileSync(path.join(tmp, '.done'), '');
+        publish(tmp, dest);
       }
       return path.join(dest, 'root');
     }
@@ -98,19 +117,27 @@ export function materialize(pair, cache) {
   log(`building ${pair.id}: ${pair.package || pair.module} ${pair.base} -> ${pair.head}`);
   const a = fetchVersion(pair, 'base', cache);
   const b = fetchVersion(pair, 'head', cache);
-  fs.rmSync(repo, { recursive: true, force: true });
-  fs.mkdirSync(repo, { recursive: true });
-  git(repo, 'init', '-q', '-b', 'main');
+  // Built aside and renamed into place, so concurrent runs sharing $CACHE
+  // never see (or delete) a half-built repository.
+  const work = `${repo}.tmp-${process.pid}`;
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
+  git(work, 'init', '-q', '-b', 'main');
   const commit = (dir, label, ver) => {
-    for (const e of fs.readdirSync(repo)) if (e !== '.git') fs.rmSync(path.join(repo, e), { recursive: true, force: true });
-    const n = copyTree(pair, dir, repo);
-    git(repo, 'add', '-A');
-    git(repo, 'commit', '-q', '--allow-empty', '-m', `${pair.package || pair.module} ${ver}`);
-    git(repo, 'tag', '-f', label);
+    for (const e of fs.readdirSync(work)) if (e !== '.git') fs.rmSync(path.join(work, e), { recursive: true, force: true });
+    const n = copyTree(pair, dir, work);
+    git(work, 'add', '-A');
+    git(work, 'commit', '-q', '--allow-empty', '-m', `${pair.package || pair.module} ${ver}`);
+    git(work, 'tag', '-f', label);
     log(`  ${label}: ${n} files from ${pair.package || pair.module}@${ver}`);
   };
   commit(a, 'base', pair.base);
   commit(b, 'head', pair.head);
-  fs.writeFileSync(stamp, want);
+  const old = `${repo}.old-${process.pid}`;
+  if (fs.existsSync(repo)) fs.renameSync(repo, old);
+  fs.renameSync(work, repo);
+  fs.rmSync(old, { recursive: true, force: true });
+  fs.writeFileSync(`${stamp}.${process.pid}`, want);
+  fs.renameSync(`${stamp}.${process.pid}`, stamp);
   return repo;
 }

@@ -1,11 +1,28 @@
-"""Print, as JSON, the lines of every bare string statement (docstrings,
-attribute docstrings) in the Python files named on stdin, one path a line.
-Used by diff.mjs: like comments, such lines change no behaviour."""
+"""Facts about Python files that only Python's own parser gives exactly,
+printed as JSON for the paths named on stdin (one a line):
+
+  doc   the lines of every bare string statement (module, class, function
+        and attribute docstrings): like comments, they change no behaviour;
+  defs  every function defined directly in a module or class body, with its
+        class path ("" at module level) and its lines including decorators.
+        pyright's document symbols list an overloaded name once, so the
+        @overload stubs would otherwise belong to no definition.
+"""
 import ast
 import json
 import sys
 
-out = {}
+
+def defs_of(body, scope, out):
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            out.append({"scope": scope, "name": node.name, "start": start, "end": node.end_lineno})
+        elif isinstance(node, ast.ClassDef):
+            defs_of(node.body, f"{scope}.{node.name}" if scope else node.name, out)
+
+
+result = {}
 for path in sys.stdin.read().split("\n"):
     if not path:
         continue
@@ -13,10 +30,12 @@ for path in sys.stdin.read().split("\n"):
         with open(path, "rb") as f:
             tree = ast.parse(f.read(), filename=path)
     except (SyntaxError, ValueError, OSError):
-        continue  # left to count as code
-    lines = []
+        continue  # no facts: every line counts as code
+    doc = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-            lines.extend(range(node.lineno, node.end_lineno + 1))
-    out[path] = lines
-json.dump(out, sys.stdout)
+            doc.extend(range(node.lineno, node.end_lineno + 1))
+    defs = []
+    defs_of(tree.body, "", defs)
+    result[path] = {"doc": doc, "defs": defs}
+json.dump(result, sys.stdout)

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { LSPClient, toURI, fromURI } from './lsp.mjs';
 import { changedDefs, keepLocation } from './changed.mjs';
 import { walk, log } from './util.mjs';
+import { pyInfo } from './diff.mjs';
 
 // LSP SymbolKind numbers (LSP 3.17 specification).
 const CONTAINER = new Set([2, 3, 4, 5, 10, 11, 23]); // Module Namespace Package Class Enum Interface Struct
@@ -55,6 +56,23 @@ function toNodes(syms, container = '') {
   }));
 }
 
+// withOverloads gives each Python function or method node the lines of
+// every def of its name in the same scope (decorators included), so the
+// @overload stubs that pyright's symbol list leaves out belong to it.
+function withOverloads(nodes, info) {
+  if (!info) return;
+  const visit = (list) => {
+    for (const n of list) {
+      if (n.kind === 'function' || n.kind === 'method') {
+        const same = info.defs.filter((d) => d.scope === n.container && d.name === n.name);
+        if (same.length) n.ranges = [[n.start, n.end], ...same.map((d) => [d.start, d.end])];
+      }
+      visit(n.children);
+    }
+  };
+  visit(nodes);
+}
+
 export async function lspTruth(pair, repo, added, code, { cache, benchDir }) {
   const srv = serverFor(pair.language, cache, benchDir);
   const client = new LSPClient(srv.cmd, srv.args, { cwd: repo, env: srv.env, settings: srv.settings });
@@ -78,7 +96,9 @@ export async function lspTruth(pair, repo, added, code, { cache, benchDir }) {
         notes.push(`${f}: server returned flat SymbolInformation; skipped`);
         continue;
       }
-      for (const d of changedDefs(toNodes(syms), add)) defs.push({ ...d, path: f });
+      const nodes = toNodes(syms);
+      if (pair.language === 'Python') withOverloads(nodes, pyInfo(repo, [f])?.get(f));
+      for (const d of changedDefs(nodes, add)) defs.push({ ...d, path: f });
     }
     log(`${pair.id}: ${defs.length} changed definitions; asking for references`);
     for (const d of defs) {
