@@ -447,6 +447,10 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 		if !r.Member {
 			return false
 		}
+		if pf.lang == "Python" && r.Qualifier != "" && iv.pyModuleName(r.Qualifier) {
+			// os.name, re.compile: an attribute of an imported module.
+			return false
+		}
 		// Outside its file a member is reached through a value whose
 		// type some import brought in: a file that imports nothing of
 		// the definition's module is using another type's member. Python
@@ -491,9 +495,52 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 			return im.Alias == r.Name || iv.namedImport(im.Path, r)
 		})
 	}
+	if pf.lang == "Python" && r.Qualifier != "" {
+		// mod.f: mod must be the definition's module as imported here.
+		return iv.pyQualifiedBy(t.cd.file.path, r.Qualifier)
+	}
 	// Python and JS/TS: the file must import the definition's module,
 	// directly or through a module that re-exports it.
 	return iv.importsModule(t.cd.file.path, r.Qualifier)
+}
+
+// pyModuleName reports whether q is the local name of a module this
+// Python file imports (import os, import numpy as np).
+func (iv *importView) pyModuleName(q string) bool {
+	for _, im := range iv.pf.syms.Imports {
+		if strings.HasPrefix(im.Path, ".") {
+			continue
+		}
+		if im.Alias == q || im.Alias == "" && strings.SplitN(im.Path, ".", 2)[0] == q {
+			return true
+		}
+	}
+	return false
+}
+
+// pyQualifiedBy reports whether, in this Python file, qualifier q names
+// the module defined in defPath: from pkg import mod, import pkg.mod (as
+// q), or a package whose __init__ defines the name.
+func (iv *importView) pyQualifiedBy(defPath, q string) bool {
+	key := moduleKey(defPath)
+	same := func(c string, rel bool) bool {
+		return c != "" && (c == key || !rel && strings.HasSuffix(key, "/"+c))
+	}
+	for _, im := range iv.pf.syms.Imports {
+		res, rel := iv.s.resolve(iv.ctx, iv.pf, im.Path)
+		if res == "" && !rel {
+			continue
+		}
+		switch {
+		case same(strings.TrimPrefix(res+"/"+q, "/"), rel):
+			return true // from pkg import mod
+		case im.Alias == q && same(res, rel):
+			return true // import pkg.mod as q
+		case im.Alias == "" && path.Base(res) == q && same(res, rel):
+			return true // import pkg.mod; pkg.mod.f
+		}
+	}
+	return false
 }
 
 // enclosingFunction is the innermost function or method of pf whose range

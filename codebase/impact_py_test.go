@@ -68,3 +68,48 @@ func TestPythonMethodWritesAndLocalsAreNotUses(t *testing.T) {
 		t.Errorf("locations = %v, want %v", im.Locations, want)
 	}
 }
+
+const pyDecorators = `def command(name):
+    return name
+
+
+class Path:
+    def __init__(self):
+        self.name = "p"
+`
+
+const pyCore = `import os
+from . import decorators
+from .decorators import Path
+
+
+def run(ctx):
+    if os.name == "nt":
+        return ctx.command
+    return decorators.command(Path().name)
+`
+
+func TestPythonQualifiersMustNameTheModule(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/decorators.py", pyDecorators)
+	base := map[string]string{"pkg/__init__.py": "\n", "pkg/decorators.py": pyDecorators, "pkg/core.py": pyCore}
+	newSrc := strings.Replace(pyDecorators, "    return name", "    return name.upper()", 1)
+	newSrc = strings.Replace(newSrc, `self.name = "p"`, `self.name = "q"`, 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/decorators.py": newSrc}, 0)
+	// ctx.command is a member of something else; decorators.command is the
+	// function through its module.
+	im := findImpact(a, "decorators.command")
+	if im == nil {
+		t.Fatalf("no impact for command:\n%s", dumpAnalysis(a))
+	}
+	if want := []string{loc("pkg/core.py", lineOf(t, pyCore, "decorators.command("))}; !slices.Equal(im.Locations, want) {
+		t.Errorf("command locations = %v, want %v", im.Locations, want)
+	}
+	// os.name is the os module's attribute, not Path.name.
+	im = findImpact(a, "Path.name")
+	if im == nil {
+		t.Fatalf("no impact for Path.name:\n%s", dumpAnalysis(a))
+	}
+	if want := []string{loc("pkg/core.py", lineOf(t, pyCore, "Path().name"))}; !slices.Equal(im.Locations, want) {
+		t.Errorf("Path.name locations = %v, want %v\n%s", im.Locations, want, dumpAnalysis(a))
+	}
+}

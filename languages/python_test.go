@@ -84,3 +84,15 @@ func TestExtractPythonDocstringsAndWrites(t *testing.T) {
 		t.Errorf("request writes %v reads %v, want [13] [14]", writes, reads)
 	}
 }
+
+func TestExtractPythonMemberOfACallStaysAMember(t *testing.T) {
+	fs, err := Extract("Python", "c.py", []byte("x = make().name\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range fs.References {
+		if r.Name == "name" && !r.Member {
+			t.Errorf("make().name lost its member reading: %+v", r)
+		}
+	}
+}

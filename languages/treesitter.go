@@ -510,7 +510,7 @@ func (c *tsCollector) addRef(ref, qualifier *sitter.Node) {
 	r.InType = ref.Type() == "type_identifier"
 	// The same identifier may match a bare pattern and a qualified one;
 	// the qualified reading says more.
-	if old, ok := c.refs[ref.StartByte()]; ok && old.Qualifier != "" {
+	if old, ok := c.refs[ref.StartByte()]; ok && (old.Qualifier != "" || old.Member && !r.Member) {
 		return
 	}
 	c.refs[ref.StartByte()] = r
