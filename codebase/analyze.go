@@ -79,6 +79,7 @@ type analyzer struct {
 	stats      *counters
 	notes      []string
 	added      map[string]map[int]bool // head path → added lines
+	pyHier     *pyHierarchy            // Python classes by name, for self.name
 	changed    []*changedDef
 	headFiles  map[string]*parsedFile // changed files at head
 	gone       []goneSet

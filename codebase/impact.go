@@ -117,7 +117,8 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 			// new C(...).
 			t.name, t.member, t.common, t.ctor = cd.def.Container, false, false, true
 		}
-		if cd.change == changeAdded && t.member && !moved && !(t.lang == "Go" && t.common && cd.def.Kind == languages.KindMethod) {
+		if cd.change == changeAdded && t.member && !moved && !(t.lang == "Go" && t.common && cd.def.Kind == languages.KindMethod) &&
+			!a.pyAttributeExisted(ctx, cd) {
 			// A new member can only be used by unchanged code through an
 			// interface (Go's Set, String, Type, ...); matched by name
 			// alone its "references" would be other types' members.
@@ -216,6 +217,15 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 	}
 
 	a.head.inferSelfPackages(ctx, found)
+	for _, t := range targets {
+		if t.lang == "Python" && t.member && a.pyHier == nil {
+			h, err := a.pyHierarchyOf(ctx, found)
+			if err != nil {
+				return nil, nil, fmt.Errorf("read Python classes: %w", err)
+			}
+			a.pyHier = h
+		}
+	}
 	countSharers(targets, found)
 	for _, pf := range found {
 		if pf.syms == nil {
@@ -259,6 +269,18 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		return out[i].Symbol < out[j].Symbol
 	})
 	return out, sites, nil
+}
+
+// pyAttributeExisted reports a Python attribute that is new as a
+// declaration only (self.name: T added in __init__) while the base
+// version of the file already set or read self.name: the attribute is
+// not new, and its uses are those of the declaration.
+func (a *analyzer) pyAttributeExisted(ctx context.Context, cd *changedDef) bool {
+	if cd.file.lang != "Python" || cd.def.Kind != languages.KindVariable || a.base == nil || !a.base.has[cd.file.path] {
+		return false
+	}
+	bf, err := a.base.get(ctx, cd.file.path)
+	return err == nil && bf != nil && strings.Contains(string(bf.src), "self."+cd.def.Name)
 }
 
 // inOwnRange reports whether a line of pf lies inside the changed
@@ -423,6 +445,13 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 		// obj.method(): the receiver's type is unknown, so any member
 		// access with that name counts; a bare call only in its own file
 		// (Ruby's implicit self, a Python class body).
+		if t.lang == "Python" && r.Member && (r.Qualifier == "self" || r.Qualifier == "cls") && a.pyHier != nil {
+			// self.name inside a class reaches that class's member or an
+			// inherited one, never an unrelated class's.
+			if cls, ok := enclosingPyClass(pf, r.Line); ok {
+				return a.pyHier.selfReaches(pf, cls, t.cd.def.Container, t.name)
+			}
+		}
 		if sameFile && !r.Member && t.lang == "Python" {
 			// Python reaches a method or attribute through self, cls or
 			// the class; a bare name is one only in the class body itself.

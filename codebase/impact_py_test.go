@@ -113,3 +113,72 @@ func TestPythonQualifiersMustNameTheModule(t *testing.T) {
 		t.Errorf("Path.name locations = %v, want %v\n%s", im.Locations, want, dumpAnalysis(a))
 	}
 }
+
+const pyProcessors = `from .util import Processor
+
+
+class Base(Processor):
+    def run(self, x):
+        return self.emit(x)
+
+    def emit(self, x):
+        return x
+
+
+class Child(Base):
+    def go(self):
+        return self.emit(1)
+
+
+class Own(Processor):
+    def emit(self, x):
+        return x
+
+    def go(self):
+        return self.emit(2)
+
+
+class Unrelated:
+    def go(self):
+        return self.emit(3)
+`
+
+func TestPythonSelfReachesItsClassAndBasesOnly(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/proc.py", pyProcessors)
+	base := map[string]string{
+		"pkg/__init__.py": "\n",
+		"pkg/util.py":     "class Processor:\n    pass\n",
+		"pkg/proc.py":     pyProcessors,
+	}
+	newSrc := strings.Replace(pyProcessors, "    def emit(self, x):\n        return x\n\n\nclass Child", "    def emit(self, x):\n        return x * 2\n\n\nclass Child", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/proc.py": newSrc}, 0)
+	im := findImpact(a, "Base.emit")
+	if im == nil {
+		t.Fatalf("no impact for Base.emit:\n%s", dumpAnalysis(a))
+	}
+	// Base's own call and Child's inherited one; Own overrides emit and
+	// Unrelated has no emit to inherit.
+	want := []string{
+		loc("pkg/proc.py", lineOf(t, pyProcessors, "return self.emit(x)")),
+		loc("pkg/proc.py", lineOf(t, pyProcessors, "return self.emit(1)")),
+	}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}
+
+func TestPythonAnnotatedAttributeIsNotNew(t *testing.T) {
+	src := "class Param:\n    def __init__(self, name):\n        self.name = name\n\n    def show(self):\n        return self.name\n"
+	use := "from .param import Param\n\n\ndef label(p: Param):\n    return p.name\n"
+	requireExtractor(t, "Python", "pkg/param.py", src)
+	base := map[string]string{"pkg/__init__.py": "\n", "pkg/param.py": src, "pkg/use.py": use}
+	newSrc := strings.Replace(src, "        self.name = name\n", "        self.name: str\n        self.name = name\n", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/param.py": newSrc}, 0)
+	im := findImpact(a, "Param.name")
+	if im == nil {
+		t.Fatalf("the newly annotated attribute is skipped as new:\n%s", dumpAnalysis(a))
+	}
+	if !slices.Contains(im.Locations, "pkg/use.py:5") {
+		t.Errorf("locations = %v, want pkg/use.py:5 among them", im.Locations)
+	}
+}

@@ -1,0 +1,195 @@
+package codebase
+
+import (
+	"context"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/reviewbot/reviewbot/languages"
+)
+
+// pyClass is one Python class definition with the base class names its
+// header spells (the last element of a dotted base: Processor for
+// util.Processor).
+type pyClass struct {
+	pf    *parsedFile
+	def   languages.Definition
+	bases []string
+}
+
+// pyHierarchy indexes the Python classes of the repository by name, to
+// tell which class self.name inside a method can reach.
+type pyHierarchy struct {
+	byName map[string][]pyClass
+}
+
+// maxClassRounds bounds the rounds of base-class lookups (each one scan
+// of the Python files for the still unknown base names).
+const maxClassRounds = 4
+
+// pyHierarchyOf collects the classes of the given parsed files, then looks
+// for the base classes they name in the other Python files of the
+// repository, a few generations deep.
+func (a *analyzer) pyHierarchyOf(ctx context.Context, found []*parsedFile) (*pyHierarchy, error) {
+	h := &pyHierarchy{byName: map[string][]pyClass{}}
+	seen := map[string]bool{}
+	add := func(pf *parsedFile) {
+		if pf.syms == nil || pf.lang != "Python" || seen[pf.path] {
+			return
+		}
+		seen[pf.path] = true
+		for _, d := range pf.syms.Definitions {
+			if d.Kind == languages.KindClass {
+				h.byName[d.Name] = append(h.byName[d.Name], pyClass{pf: pf, def: d, bases: pyBases(pf, d)})
+			}
+		}
+	}
+	for _, pf := range found {
+		add(pf)
+	}
+	var pyPaths []string
+	for _, p := range a.head.files {
+		if strings.HasSuffix(p, ".py") && !ignoredDir(p) {
+			pyPaths = append(pyPaths, p)
+		}
+	}
+	for range maxClassRounds {
+		unknown := map[string]bool{}
+		for _, cs := range h.byName {
+			for _, c := range cs {
+				for _, b := range c.bases {
+					if _, ok := h.byName[b]; !ok && !pyBuiltinBase[b] {
+						unknown[b] = true
+					}
+				}
+			}
+		}
+		if len(unknown) == 0 {
+			break
+		}
+		more, err := a.head.scan(ctx, pyPaths, unknown)
+		if err != nil {
+			return nil, err
+		}
+		for _, pf := range more {
+			add(pf)
+		}
+		for b := range unknown {
+			if _, ok := h.byName[b]; !ok {
+				h.byName[b] = nil // outside the repository
+			}
+		}
+	}
+	return h, nil
+}
+
+// pyBuiltinBase are base classes from Python itself, never defined in
+// the repository.
+var pyBuiltinBase = setOfStrings("object", "Exception", "BaseException", "ValueError", "TypeError",
+	"RuntimeError", "KeyError", "dict", "list", "str", "int", "tuple", "set", "type", "Enum", "IntEnum")
+
+var pyClassHeader = regexp.MustCompile(`(?s)\bclass\s+\w+\s*\((.*)\)\s*:`)
+
+// pyBases reads the base class names from a class header.
+func pyBases(pf *parsedFile, d languages.Definition) []string {
+	m := pyClassHeader.FindStringSubmatch(pf.lines(d.StartLine, d.SignatureEnd))
+	if m == nil {
+		return nil
+	}
+	var out []string
+	for _, part := range strings.Split(m[1], ",") {
+		part = strings.TrimSpace(part)
+		if part == "" || strings.Contains(part, "=") {
+			continue // metaclass=..., keyword arguments
+		}
+		if i := strings.IndexAny(part, "[("); i >= 0 {
+			part = part[:i] // Generic[T]
+		}
+		if i := strings.LastIndex(part, "."); i >= 0 {
+			part = part[i+1:]
+		}
+		if part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// selfReaches reports whether self.name, written inside class cls of pf,
+// can be the member name of class container: cls is container, or
+// inherits it without a class on the way defining name itself. A class
+// that cannot be found (from outside the repository) cannot lead to it.
+func (h *pyHierarchy) selfReaches(pf *parsedFile, cls languages.Definition, container, name string) bool {
+	type node struct {
+		c     pyClass
+		depth int
+	}
+	start := pyClass{pf: pf, def: cls, bases: pyBases(pf, cls)}
+	queue := []node{{start, 0}}
+	visited := map[string]bool{}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		key := n.c.pf.path + "\x00" + n.c.def.Name
+		if visited[key] || n.depth > 8 {
+			continue
+		}
+		visited[key] = true
+		if n.c.def.Name == container {
+			return true
+		}
+		if definesMember(n.c, name) {
+			return false // overridden on the way: self.name is that one
+		}
+		for _, b := range n.c.bases {
+			cands := h.byName[b]
+			sort.SliceStable(cands, func(i, j int) bool { return cands[i].pf.path < cands[j].pf.path })
+			for _, c := range cands {
+				queue = append(queue, node{c, n.depth + 1})
+			}
+		}
+	}
+	return false
+}
+
+// definesMember reports whether class c declares a member called name: a
+// method or a class-level attribute. An attribute first set in a method
+// (self.x = v) does not count: it assigns what a base class may declare.
+func definesMember(c pyClass, name string) bool {
+	defs := c.pf.syms.Definitions
+	for _, d := range defs {
+		if d.Container != c.def.Name || d.Name != name || d.StartLine < c.def.StartLine || d.EndLine > c.def.EndLine {
+			continue
+		}
+		if d.Kind != languages.KindVariable {
+			return true
+		}
+		inMethod := false
+		for _, m := range defs {
+			if (m.Kind == languages.KindMethod || m.Kind == languages.KindFunction) && m.StartLine <= d.StartLine && m.EndLine >= d.EndLine && m.StartLine >= c.def.StartLine {
+				inMethod = true
+				break
+			}
+		}
+		if !inMethod {
+			return true
+		}
+	}
+	return false
+}
+
+// enclosingPyClass is the innermost class definition of pf around line.
+func enclosingPyClass(pf *parsedFile, line int) (languages.Definition, bool) {
+	var out languages.Definition
+	found := false
+	for _, d := range pf.syms.Definitions {
+		if d.StartLine > line {
+			break
+		}
+		if d.Kind == languages.KindClass && line <= d.EndLine {
+			out, found = d, true
+		}
+	}
+	return out, found
+}
