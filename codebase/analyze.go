@@ -242,7 +242,8 @@ func (a *analyzer) compareFile(c Change, hf, bf *parsedFile) {
 	// Head side: the innermost definition around each added line of code.
 	var hits []int // indexes of headDefs, with the line that hit each
 	var hitLines []int
-	headLocal, baseLocal := localDefs(headDefs), localDefs(baseDefs)
+	aliasLeaf := hf != nil && typeScriptLike[hf.lang] || bf != nil && typeScriptLike[bf.lang]
+	headLocal, baseLocal := localDefs(headDefs, aliasLeaf), localDefs(baseDefs, aliasLeaf)
 	for _, l := range sortedLines(addedCode) {
 		i := innermostChanged(headDefs, headLocal, l)
 		if i < 0 {
@@ -529,10 +530,11 @@ func innermostChanged(defs []languages.Definition, local []bool, line int) int {
 }
 
 // localDefs marks the definitions without a container that lie inside a
-// function or method of the same file (defs sorted by StartLine).
+// function or method of the same file (defs sorted by StartLine), and,
+// with aliasLeaf (TypeScript), the properties of an object type alias.
 // Members with a container, such as Python's self.x attributes set in a
 // method, stay definitions of their class.
-func localDefs(defs []languages.Definition) []bool {
+func localDefs(defs []languages.Definition, aliasLeaf bool) []bool {
 	local := make([]bool, len(defs))
 	var open []languages.Definition // enclosing functions, outermost first
 	for i, d := range defs {
@@ -547,8 +549,13 @@ func localDefs(defs []languages.Definition) []bool {
 			}
 		}
 		local[i] = inside && d.Container == ""
-		if d.Kind == languages.KindFunction || d.Kind == languages.KindMethod {
+		if d.Kind == languages.KindFunction || d.Kind == languages.KindMethod || aliasLeaf && d.Kind == languages.KindType {
 			open = append(open, d)
+		}
+		if inside && aliasLeaf && open[len(open)-1].Kind == languages.KindType && d.Container == open[len(open)-1].Name {
+			// A property of an object type alias (type Ctx = { a: T }):
+			// the alias is the unit that changed, as outlines show it.
+			local[i] = true
 		}
 	}
 	return local

@@ -521,7 +521,8 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 		// (import { name }) or as a default import; a namespace import
 		// is used as ns.name.
 		return iv.importsModuleAs(t.cd.file.path, func(im languages.Import) bool {
-			return im.Alias == r.Name || iv.namedImport(im.Path, r)
+			return iv.namedImport(im.Path, r) ||
+				t.cd.def.ExportedAs == "default" && iv.defaultImport(im.Path, r.Name)
 		})
 	}
 	if pf.lang == "Python" && r.Qualifier != "" {
@@ -854,6 +855,17 @@ func (iv *importView) importsModuleAs(defPath string, keep func(languages.Import
 func (iv *importView) namedImport(path string, r languages.Reference) bool {
 	for _, n := range iv.pf.syms.Named {
 		if n.Name == r.Name && n.Path == path && (n.Local == "" || n.Line == r.Line) {
+			return true
+		}
+	}
+	return false
+}
+
+// defaultImport reports whether the import of path binds local to the
+// module's default export (import local from "m").
+func (iv *importView) defaultImport(path, local string) bool {
+	for _, n := range iv.pf.syms.Named {
+		if n.Name == "default" && n.Local == local && n.Path == path {
 			return true
 		}
 	}

@@ -230,3 +230,20 @@ func TestTypeScriptConstructorIsUsedByNewAndIndexedTypesNameMembers(t *testing.T
 		t.Errorf("AppError[\"code\"] not a use of AppError.code: %+v", im)
 	}
 }
+
+func TestTypeScriptNamespaceImportIsNotTheDefaultExport(t *testing.T) {
+	schema := "export type Base = { a: number };\n\nconst Schema = { version: 1 };\nexport default Schema;\n"
+	useNS := "import type * as Schema from \"./schema\";\n\nexport type B = Schema.Base;\n"
+	useDefault := "import Schema from \"./schema\";\n\nexport const v = Schema.version;\n"
+	requireExtractor(t, "TypeScript", "src/schema.ts", schema)
+	base := map[string]string{"src/schema.ts": schema, "src/ns.ts": useNS, "src/def.ts": useDefault}
+	a, _ := analyzeCommits(t, base, map[string]string{"src/schema.ts": strings.Replace(schema, "version: 1", "version: 2", 1)}, 0)
+	im := findImpact(a, "schema.Schema")
+	if im == nil {
+		t.Fatalf("no impact for the default export:\n%s", dumpAnalysis(a))
+	}
+	want := []string{"src/def.ts:3", "src/schema.ts:4"}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}

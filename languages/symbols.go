@@ -32,7 +32,8 @@ type Definition struct {
 	EndLine      int
 	Exported     bool // visible outside its file/package by the language's rules
 	// ExportedAs is another name the definition is exported under
-	// (JavaScript's export { a as b }), "" when none.
+	// (JavaScript's export { a as b }; "default" for export default a),
+	// "" when none.
 	ExportedAs string
 }
 
@@ -79,7 +80,8 @@ type Import struct {
 }
 
 // NamedImport is one name an import brings in by name, as the imported
-// module spells it (JavaScript's import { a, b as c } from "m": a and b).
+// module spells it (JavaScript's import { a, b as c } from "m": a and b;
+// a default import X is Name "default", Local X).
 type NamedImport struct {
 	Name  string
 	Local string // the name bound in this file when renamed (b), "" otherwise

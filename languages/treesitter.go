@@ -35,7 +35,9 @@ import (
 //	@exportname   a name an export list exports (export { a, b }): the
 //	              top-level definition of that name is exported
 //	  @exportalias  the name it is exported as (export { a as b })
+//	@exportdefault  the name export default exports (ExportedAs "default")
 //	@importname   a name an @import brings in by name (import { a })
+//	@importdefault  the local name of a default import (Named "default")
 //	@visibility   an access marker applying to the definitions after it
 //
 // Captures starting with "_" only serve predicates such as #eq?.
@@ -106,7 +108,8 @@ type tsMatch struct {
 	reexport, attribute                              bool
 	skips, skipTrees, visibility, writes, docs       []*sitter.Node
 	exportNames                                      []*sitter.Node
-	exportAlias, importName                          *sitter.Node
+	exportAlias, importName, exportDefault           *sitter.Node
+	importDefault                                    *sitter.Node
 }
 
 func (l *tsLanguage) extract(path string, src []byte) (*FileSymbols, error) {
@@ -190,6 +193,10 @@ func (l *tsLanguage) sortCaptures(m *sitter.QueryMatch) tsMatch {
 			tm.exportAlias = n
 		case name == "importname":
 			tm.importName = n
+		case name == "exportdefault":
+			tm.exportDefault = n
+		case name == "importdefault":
+			tm.importDefault = n
 		}
 	}
 	return tm
@@ -236,6 +243,10 @@ func (c *tsCollector) add(m tsMatch) {
 	for _, n := range m.writes {
 		c.writes[n.StartByte()] = true
 	}
+	if n := m.exportDefault; n != nil {
+		c.exports[n.Content(c.src)] = true
+		c.aliases[n.Content(c.src)] = "default"
+	}
 	for _, n := range m.exportNames {
 		c.exports[n.Content(c.src)] = true
 		if m.exportAlias != nil && len(m.exportNames) == 1 {
@@ -253,6 +264,11 @@ func (c *tsCollector) add(m tsMatch) {
 	}
 	if m.imp != nil {
 		c.addImport(m.imp, m.alias, m.reexport)
+		if m.importDefault != nil {
+			i := c.imports[m.imp.StartByte()]
+			c.fs.Named = append(c.fs.Named, NamedImport{Name: "default", Local: m.importDefault.Content(c.src),
+				Path: c.fs.Imports[i].Path, Line: int(m.importDefault.StartPoint().Row) + 1})
+		}
 		if m.importName != nil {
 			i := c.imports[m.imp.StartByte()]
 			n := NamedImport{Name: m.importName.Content(c.src), Path: c.fs.Imports[i].Path, Line: int(m.importName.StartPoint().Row) + 1}
