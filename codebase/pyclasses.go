@@ -81,6 +81,9 @@ func (a *analyzer) pyHierarchyOf(ctx context.Context, found []*parsedFile) (*pyH
 			}
 		}
 	}
+	for _, cs := range h.byName {
+		sort.SliceStable(cs, func(i, j int) bool { return cs[i].pf.path < cs[j].pf.path })
+	}
 	return h, nil
 }
 
@@ -143,9 +146,7 @@ func (h *pyHierarchy) selfReaches(pf *parsedFile, cls languages.Definition, cont
 			return false // overridden on the way: self.name is that one
 		}
 		for _, b := range n.c.bases {
-			cands := h.byName[b]
-			sort.SliceStable(cands, func(i, j int) bool { return cands[i].pf.path < cands[j].pf.path })
-			for _, c := range cands {
+			for _, c := range h.byName[b] {
 				queue = append(queue, node{c, n.depth + 1})
 			}
 		}
