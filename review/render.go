@@ -62,20 +62,31 @@ func Truncate(md string, limit int) string {
 			break
 		}
 		pos += len(line)
-		t := strings.TrimSpace(line)
-		if m := backtickRun.FindString(t); m != "" && strings.HasPrefix(t, m) {
-			switch {
-			case fence == "":
-				fence = m
-			case len(m) >= len(fence) && strings.TrimLeft(t, "`") == "":
-				fence = ""
-			}
-		}
+		fence, _ = nextFence(fence, line)
 		if fence == "" {
 			cut = pos
 		}
 	}
 	return md[:cut] + note
+}
+
+// nextFence steps a code-fence tracker over one markdown line: fence is the
+// opening backtick run of the fence the line is in ("" outside any), and
+// marker reports whether the line itself opens or closes a fence. A fence
+// closes only on a line of at least as many backticks and nothing else.
+func nextFence(fence, line string) (next string, marker bool) {
+	t := strings.TrimSpace(line)
+	m := backtickRun.FindString(t)
+	if m == "" || !strings.HasPrefix(t, m) {
+		return fence, false
+	}
+	switch {
+	case fence == "":
+		return m, true
+	case len(m) >= len(fence) && strings.TrimLeft(t, "`") == "":
+		return "", true
+	}
+	return fence, false
 }
 
 func oneLine(s string) string {

@@ -31,20 +31,8 @@ func SanitizeProse(md string) string {
 	var b strings.Builder
 	fence := ""
 	for _, line := range strings.SplitAfter(md, "\n") {
-		t := strings.TrimSpace(line)
-		if m := backtickRun.FindString(t); m != "" && strings.HasPrefix(t, m) {
-			switch {
-			case fence == "":
-				fence = m
-				b.WriteString(line)
-				continue
-			case len(m) >= len(fence) && strings.TrimLeft(t, "`") == "":
-				fence = ""
-				b.WriteString(line)
-				continue
-			}
-		}
-		if fence != "" {
+		var marker bool
+		if fence, marker = nextFence(fence, line); marker || fence != "" {
 			b.WriteString(line)
 			continue
 		}
