@@ -160,6 +160,10 @@ func Run(ctx context.Context, job Job, model Model) (*Result, error) {
 		return nil, err
 	}
 	res.Tier, res.RouteReason = string(decision.Tier), decision.Reason
+	if decision.Tier != tiers.Team {
+		// The cap moved the review to free, whose output has no impact list.
+		res.Impact = []Impact{}
+	}
 	out, err := model.Run(ctx, decision.Tier, in)
 	if err != nil {
 		return nil, fmt.Errorf("review with the %s tier: %w", decision.Tier, err)
