@@ -74,11 +74,8 @@ func skipReason(f *FileDiff, cfg *Config, data []byte) string {
 	if g := matchAny(cfg.Exclude, p); g != "" {
 		return fmt.Sprintf("excluded by paths.exclude %q", g)
 	}
-	included := ""
-	if len(cfg.Include) > 0 {
-		if included = matchAny(cfg.Include, p); included == "" {
-			return "not matched by paths.include"
-		}
+	if len(cfg.Include) > 0 && matchAny(cfg.Include, p) == "" {
+		return "not matched by paths.include"
 	}
 	switch {
 	case f.Binary || (data != nil && enry.IsBinary(data)):
@@ -92,10 +89,14 @@ func skipReason(f *FileDiff, cfg *Config, data []byte) string {
 	case len(f.Hunks) == 0:
 		return "empty file: no lines changed"
 	}
-	// An explicit paths.include overrides the detection heuristics below,
-	// so that a team can review, say, its checked-in generated client.
-	if included != "" {
-		return ""
+	// A paths.include entry that names the file exactly overrides the
+	// detection heuristics below, so that a team can review, say, a
+	// checked-in generated client file by file. A wildcard include only
+	// restricts: "**" must not turn every lock file back on.
+	for _, g := range cfg.Include {
+		if g == p {
+			return ""
+		}
 	}
 	base := path.Base(p)
 	switch {
@@ -104,7 +105,7 @@ func skipReason(f *FileDiff, cfg *Config, data []byte) string {
 	case enry.IsVendor(p):
 		return "matches linguist's vendor rules (third-party code, fixtures or test data)"
 	case enry.IsGenerated(p, data):
-		return "generated file (linguist generated rules); add it to paths.include to review it anyway"
+		return "generated file (linguist generated rules); list its exact path in paths.include to review it anyway"
 	}
 	if n, avg := addedLineStats(f); n > 0 && avg > minifiedLineLen {
 		return fmt.Sprintf("minified or machine-written (added lines average %d characters)", avg)

@@ -65,16 +65,22 @@ func TestFilterFiles(t *testing.T) {
 	}
 }
 
-func TestFilterIncludeOverridesDetection(t *testing.T) {
-	d := mustParse(t, fileDiff("package-lock.json", "{}")+fileDiff("src/a.go", "package a")+fileDiff("lib/b.go", "package b"))
+func TestFilterIncludeByExactPathOverridesDetection(t *testing.T) {
+	d := mustParse(t, fileDiff("package-lock.json", "{}")+fileDiff("src/a.go", "package a")+fileDiff("lib/b.go", "package b")+fileDiff("src/yarn.lock", "x"))
 	cfg := DefaultConfig()
 	cfg.Include = []string{"package-lock.json", "src/**"}
 	kept, skipped := FilterFiles(d, &cfg, nil)
-	if len(kept) != 2 || kept[0].Path() != "package-lock.json" {
+	if len(kept) != 2 || kept[0].Path() != "package-lock.json" || kept[1].Path() != "src/a.go" {
 		t.Errorf("kept = %+v", kept)
 	}
-	if len(skipped) != 1 || skipped[0].Path != "lib/b.go" || skipped[0].Reason != "not matched by paths.include" {
+	want := map[string]string{"lib/b.go": "not matched by paths.include", "src/yarn.lock": "lock file (machine-written dependency versions)"}
+	if len(skipped) != len(want) {
 		t.Errorf("skipped = %+v", skipped)
+	}
+	for _, s := range skipped {
+		if want[s.Path] != s.Reason {
+			t.Errorf("skip %s: %q, want %q (a wildcard include must not override the lock-file rule)", s.Path, s.Reason, want[s.Path])
+		}
 	}
 }
 
