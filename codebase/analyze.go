@@ -346,16 +346,7 @@ func (a *analyzer) settleGone(ctx context.Context) error {
 			words[d.Name] = true
 		}
 	}
-	var paths []string
-	for d := range dirs {
-		for _, p := range a.head.byDir[d] {
-			if strings.HasSuffix(p, ".go") {
-				paths = append(paths, p)
-			}
-		}
-	}
-	sort.Strings(paths)
-	found, err := a.head.scan(ctx, paths, words)
+	found, err := a.head.scan(ctx, a.head.goFilesIn(dirs), words)
 	if err != nil {
 		return fmt.Errorf("check moved definitions: %w", err)
 	}

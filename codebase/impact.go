@@ -192,16 +192,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		}
 	}
 	if len(commonWords) > 0 {
-		var cpaths []string
-		for d := range commonDirs {
-			for _, p := range a.head.byDir[d] {
-				if strings.HasSuffix(p, ".go") {
-					cpaths = append(cpaths, p)
-				}
-			}
-		}
-		sort.Strings(cpaths)
-		more, err := a.head.scan(ctx, cpaths, commonWords)
+		more, err := a.head.scan(ctx, a.head.goFilesIn(commonDirs), commonWords)
 		if err != nil {
 			return nil, nil, fmt.Errorf("search references: %w", err)
 		}

@@ -324,6 +324,20 @@ func (s *snapshot) parseAs(p string, data []byte, lang string) *parsedFile {
 	return pf
 }
 
+// goFilesIn lists the .go files of the given directories, sorted.
+func (s *snapshot) goFilesIn(dirs map[string]bool) []string {
+	var paths []string
+	for d := range dirs {
+		for _, p := range s.byDir[d] {
+			if strings.HasSuffix(p, ".go") {
+				paths = append(paths, p)
+			}
+		}
+	}
+	sort.Strings(paths)
+	return paths
+}
+
 // scan returns the parsed files among paths whose text contains one of
 // words as a whole identifier, the way `git grep -w` would find them. Only
 // those files are parsed; the rest are read once and dropped. Work is spread
