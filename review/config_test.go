@@ -114,3 +114,27 @@ func TestApplyYAMLShortForms(t *testing.T) {
 		t.Errorf("negative max_cost_usd: %v", err)
 	}
 }
+
+// FuzzApplyYAML: any file yields either a ConfigError naming the file or a
+// config, never a panic; every warning points at a real line.
+func FuzzApplyYAML(f *testing.F) {
+	f.Add([]byte("tier: team\npaths:\n  include: [a]\nmax_comments: 3\n"))
+	f.Add([]byte("pathz: 1\nauto_review: false\npath_instructions:\n  '**/*.go': x\n"))
+	f.Add([]byte("max_cost_usd: -1\nmin_severity: [x]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c := DefaultConfig()
+		warnings, err := c.ApplyYAML("cfg.yml", data)
+		if err != nil && !strings.HasPrefix(err.Error(), "cfg.yml") {
+			t.Fatalf("error does not name the file: %v", err)
+		}
+		lines := strings.Count(string(data), "\n") + 1
+		for _, w := range warnings {
+			if w.Line < 1 || w.Line > lines {
+				t.Fatalf("warning on line %d of a %d-line file: %v", w.Line, lines, w)
+			}
+		}
+		if c.MaxComments < 0 || c.MaxCostUSD < 0 || SeverityRank(c.MinSeverity) >= len(Severities) {
+			t.Fatalf("invalid value accepted: %+v", c)
+		}
+	})
+}

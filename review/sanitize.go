@@ -23,34 +23,42 @@ var (
 	mdImage     = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
 	htmlImage   = regexp.MustCompile(`(?i)<\s*(img|picture|source|video|audio|iframe)\b[^>]*>`)
 	ourMarker   = regexp.MustCompile(`(?i)<!--\s*reviewbot:`)
-	inlineSpans = regexp.MustCompile("`[^`\n]*`")
+	inlineSpans = regexp.MustCompile("`[^`]*`")
 )
 
-// SanitizeProse makes model-written markdown safe to post.
+// SanitizeProse makes model-written markdown safe to post. Prose is
+// cleaned a block at a time (all lines between two fences), because an HTML
+// tag or an image's alt text may span lines.
 func SanitizeProse(md string) string {
-	var b strings.Builder
+	var b, prose strings.Builder
+	flush := func() {
+		b.WriteString(sanitizeBlock(prose.String()))
+		prose.Reset()
+	}
 	fence := ""
 	for _, line := range strings.SplitAfter(md, "\n") {
 		var marker bool
 		if fence, marker = nextFence(fence, line); marker || fence != "" {
+			flush()
 			b.WriteString(line)
 			continue
 		}
-		b.WriteString(sanitizeLine(line))
+		prose.WriteString(line)
 	}
+	flush()
 	return b.String()
 }
 
-// sanitizeLine cleans one line outside fences, keeping inline code spans.
-func sanitizeLine(line string) string {
+// sanitizeBlock cleans prose outside fences, keeping inline code spans.
+func sanitizeBlock(text string) string {
 	var b strings.Builder
 	last := 0
-	for _, loc := range inlineSpans.FindAllStringIndex(line, -1) {
-		b.WriteString(cleanText(line[last:loc[0]]))
-		b.WriteString(line[loc[0]:loc[1]])
+	for _, loc := range inlineSpans.FindAllStringIndex(text, -1) {
+		b.WriteString(cleanText(text[last:loc[0]]))
+		b.WriteString(text[loc[0]:loc[1]])
 		last = loc[1]
 	}
-	b.WriteString(cleanText(line[last:]))
+	b.WriteString(cleanText(text[last:]))
 	return b.String()
 }
 
@@ -58,5 +66,13 @@ func cleanText(s string) string {
 	s = ourMarker.ReplaceAllString(s, "<!-- quoted-reviewbot:")
 	s = mdImage.ReplaceAllString(s, "[image removed: $1]")
 	s = htmlImage.ReplaceAllString(s, "[embedded media removed]")
-	return mention.ReplaceAllString(s, "$1@\u200b$2")
+	// A match consumes the character before the next "@" ("@a-@b"), so
+	// repeat until nothing changes; each pass only inserts.
+	for {
+		next := mention.ReplaceAllString(s, "$1@\u200b$2")
+		if next == s {
+			return s
+		}
+		s = next
+	}
 }

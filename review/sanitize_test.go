@@ -1,6 +1,10 @@
 package review
 
-import "testing"
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
 
 func TestSanitizeProse(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -18,4 +22,25 @@ func TestSanitizeProse(t *testing.T) {
 			t.Errorf("SanitizeProse(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// FuzzSanitizeProse: outside code, nothing that notifies, loads or forges
+// survives, and sanitising twice changes nothing more.
+func FuzzSanitizeProse(f *testing.F) {
+	f.Add("hi @x ![a](b) <img src=c> <!-- reviewbot:summary -->")
+	f.Add("```\n@keep\n```\n@y")
+	f.Fuzz(func(t *testing.T, s string) {
+		out := SanitizeProse(s)
+		if again := SanitizeProse(out); again != out {
+			t.Fatalf("not idempotent:\n%q\n%q", out, again)
+		}
+		if strings.Contains(s, "`") {
+			return // code spans and fences are deliberately left alone
+		}
+		for _, re := range []*regexp.Regexp{ourMarker, mdImage, htmlImage, mention} {
+			if re.MatchString(out) {
+				t.Fatalf("%v survived in %q", re, out)
+			}
+		}
+	})
 }
