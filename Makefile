@@ -24,6 +24,9 @@ FUZZTIME ?= 5m
 fuzz:
 	$(GO) test ./review -run '^$$' -fuzz '^FuzzParseGitDiff$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./review -run '^$$' -fuzz '^FuzzAnchor$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./review -run '^$$' -fuzz '^FuzzApplyYAML$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./review -run '^$$' -fuzz '^FuzzSanitizeProse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./languages -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
