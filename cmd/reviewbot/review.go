@@ -79,7 +79,8 @@ func runReview(ctx context.Context, args []string, getenv func(string) string, s
 	models.Logger = log
 	if !*dryRun {
 		if err := tiers.CredentialsAvailable(ctx, models); err != nil {
-			return usagef("no model credentials: %v\nConfigure AWS credentials for Bedrock (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, plus AWS_REGION), or set REVIEWBOT_PROVIDER=openai with REVIEWBOT_OPENAI_BASE_URL; or run with --dry-run to review without a model", err)
+			// tiers names exactly what is missing and how to set it.
+			return usagef("no model credentials: %v", err)
 		}
 	}
 
