@@ -60,6 +60,8 @@ func TokenTransport(base http.RoundTripper, token string) http.RoundTripper {
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
+var _ http.RoundTripper = roundTripFunc(nil)
+
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // ErrPrivateKey is returned for an App private key that cannot be used.

@@ -32,6 +32,8 @@ type fakeGitHub struct {
 	listCalls    atomic.Int32
 }
 
+var _ http.Handler = (*fakeGitHub)(nil)
+
 func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !strings.HasPrefix(r.URL.Path, apiPrefix) {
 		f.t.Errorf("request outside the API prefix: %s", r.URL.Path)

@@ -23,6 +23,8 @@ type converseFake struct {
 	answer func(tool string) (int, string, string)
 }
 
+var _ http.Handler = (*converseFake)(nil)
+
 func (f *converseFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/") || !strings.Contains(r.Header.Get("Authorization"), "/us-east-1/bedrock/aws4_request") {
 		http.Error(w, `{"message":"missing SigV4 for bedrock"}`, http.StatusForbidden)
