@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 )
 
@@ -14,10 +15,14 @@ import (
 // LiteLLM would answer: the premium model has no tool support here, so it
 // answers with the JSON in a ```json fence.
 func TestReviewThroughOpenAICompatibleServer(t *testing.T) {
+	// The summary and review calls arrive concurrently.
+	var mu sync.Mutex
 	var paths, auths []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
 		paths = append(paths, r.URL.Path)
 		auths = append(auths, r.Header.Get("Authorization"))
+		mu.Unlock()
 		var req struct {
 			Model string `json:"model"`
 			Tools []struct {
