@@ -527,7 +527,8 @@ func innermostChanged(defs []languages.Definition, local []bool, line int) int {
 // method, stay definitions of their class.
 func localDefs(defs []languages.Definition, aliasLeaf bool) []bool {
 	local := make([]bool, len(defs))
-	var open []languages.Definition // enclosing functions, outermost first
+	var open []languages.Definition    // enclosing functions, outermost first
+	var members []languages.Definition // enclosing member variables
 	for i, d := range defs {
 		for len(open) > 0 && open[len(open)-1].EndLine < d.StartLine {
 			open = open[:len(open)-1]
@@ -539,7 +540,23 @@ func localDefs(defs []languages.Definition, aliasLeaf bool) []bool {
 				break
 			}
 		}
-		local[i] = inside && d.Container == ""
+		// A class member that holds a value (a property whose initializer
+		// defines helpers, private observer = (() => { const get = ... })())
+		// is a leaf like a method: what its initializer declares is local.
+		for len(members) > 0 && members[len(members)-1].EndLine < d.StartLine {
+			members = members[:len(members)-1]
+		}
+		inMember := false
+		for _, m := range members {
+			if m.EndLine >= d.EndLine && (m.StartLine < d.StartLine || m.EndLine > d.EndLine) {
+				inMember = true
+				break
+			}
+		}
+		local[i] = (inside || inMember) && d.Container == ""
+		if d.Kind == languages.KindVariable && d.Container != "" {
+			members = append(members, d)
+		}
 		if d.Kind == languages.KindFunction || d.Kind == languages.KindMethod || aliasLeaf && d.Kind == languages.KindType {
 			open = append(open, d)
 		}

@@ -219,7 +219,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 	}
 	countSharers(targets, found)
 	for _, pf := range found {
-		if pf.syms == nil {
+		if pf.syms == nil || pyStub(pf) {
 			continue
 		}
 		added := a.added[pf.path]
@@ -382,6 +382,16 @@ func onDefinitionLine(pf *parsedFile, r languages.Reference) bool {
 		}
 	}
 	return false
+}
+
+// pyStub reports a Python stub file (.pyi). A stub restates the module's
+// definitions for type checkers (class Attribute(Generic[_T]):, repr:
+// _ReprArgType, def f(x: T) -> R: ...) and runs no code: its names declare
+// an interface rather than use the definitions they name, so no line of it
+// is a reference. (Skipping only the lines inside a stub definition's
+// header left its imports and module-level aliases, which measured worse.)
+func pyStub(pf *parsedFile) bool {
+	return pf.lang == "Python" && strings.HasSuffix(pf.path, ".pyi")
 }
 
 // pathGroup is the language group of a path judged by its name alone; an

@@ -182,3 +182,52 @@ func TestPythonAnnotatedAttributeIsNotNew(t *testing.T) {
 		t.Errorf("locations = %v, want pkg/use.py:5 among them", im.Locations)
 	}
 }
+
+const pyMake = `class Attribute:
+    def __init__(self, name):
+        self.name = name
+
+
+def evolve(inst, **changes):
+    return inst
+`
+
+const pyAttrInit = `from ._make import Attribute, evolve
+
+__all__ = [
+    "Attribute",
+    "evolve",
+]
+`
+
+const pyAttrStub = `from typing import Any, TypeVar
+
+from ._make import evolve as evolve
+
+_T = TypeVar("_T")
+
+class Attribute:
+    name: str
+
+def evolve(inst: _T, **changes: Any) -> _T: ...
+`
+
+func TestPythonDunderAllCountsAndStubsDoNot(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/_make.py", pyMake)
+	base := map[string]string{"pkg/_make.py": pyMake, "pkg/__init__.py": pyAttrInit, "pkg/__init__.pyi": pyAttrStub}
+	newSrc := strings.Replace(pyMake, "    return inst", "    return inst.copy()", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/_make.py": newSrc}, 0)
+	im := findImpact(a, "_make.evolve")
+	if im == nil {
+		t.Fatalf("no impact for evolve:\n%s", dumpAnalysis(a))
+	}
+	// The import and the __all__ entry use it; the stub only declares
+	// the module's interface again.
+	want := []string{
+		loc("pkg/__init__.py", lineOf(t, pyAttrInit, "from ._make import")),
+		loc("pkg/__init__.py", lineOf(t, pyAttrInit, `"evolve",`)),
+	}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}

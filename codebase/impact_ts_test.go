@@ -199,3 +199,52 @@ func TestTypeScriptLocalsStayInTheirFunction(t *testing.T) {
 		t.Errorf("locations = %v, want %v", im.Locations, want)
 	}
 }
+
+const tsVirtualizer = `export class Virtualizer {
+  private observer = (() => {
+    let ro: ResizeObserver | null = null
+
+    const get = () => {
+      if (ro) {
+        return ro
+      }
+      return (ro = new ResizeObserver(() => {}))
+    }
+
+    return {
+      observe: (el: Element) => get()?.observe(el),
+      disconnect: () => get()?.disconnect(),
+    }
+  })()
+
+  cleanup = () => {
+    this.observer.disconnect()
+  }
+
+  measure(node: Element) {
+    this.observer.observe(node)
+  }
+}
+`
+
+func TestTypeScriptPropertyInitializerChangeIsTheProperty(t *testing.T) {
+	requireExtractor(t, "TypeScript", "src/index.ts", tsVirtualizer)
+	newSrc := strings.Replace(tsVirtualizer, "return ro\n", "return ro ?? null\n", 1)
+	a, _ := analyzeCommits(t, map[string]string{"src/index.ts": tsVirtualizer}, map[string]string{"src/index.ts": newSrc}, 0)
+	// get is local to the property's initializer: the property changed,
+	// and its uses are this.observer in the class's methods.
+	if im := findImpact(a, "index.get"); im != nil {
+		t.Errorf("the initializer's local reported: %+v", *im)
+	}
+	im := findImpact(a, "Virtualizer.observer")
+	if im == nil {
+		t.Fatalf("no impact for Virtualizer.observer:\n%s", dumpAnalysis(a))
+	}
+	want := []string{
+		loc("src/index.ts", lineOf(t, tsVirtualizer, "this.observer.disconnect()")),
+		loc("src/index.ts", lineOf(t, tsVirtualizer, "this.observer.observe(node)")),
+	}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}

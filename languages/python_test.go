@@ -1,6 +1,8 @@
 package languages
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -94,5 +96,39 @@ func TestExtractPythonMemberOfACallStaysAMember(t *testing.T) {
 		if r.Name == "name" && !r.Member {
 			t.Errorf("make().name lost its member reading: %+v", r)
 		}
+	}
+}
+
+func TestExtractPythonDunderAllStringsAreReferences(t *testing.T) {
+	src := `from ._make import Attribute, evolve
+
+__all__ = [
+    "Attribute",
+    "evolve",
+]
+__all__ += ("has",)
+
+
+def names():
+    __all__ = ["local"]
+    other = ["evolve"]
+    return __all__, other
+`
+	fs, err := Extract("Python", "pkg/__init__.py", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range fs.References {
+		if r.Line >= 3 && r.Qualifier == "" && !r.Member && r.Name != "__all__" && r.Name != "other" && r.Name != "names" {
+			got = append(got, fmt.Sprintf("%s@%d:%d", r.Name, r.Line, r.Column))
+		}
+	}
+	slices.Sort(got)
+	// Only the module-level __all__ strings, at the name inside the quotes;
+	// a local list named __all__ and other lists of strings are data.
+	want := []string{"Attribute@4:6", "evolve@5:6", "has@7:14"}
+	if !slices.Equal(got, want) {
+		t.Errorf("references = %v, want %v", got, want)
 	}
 }

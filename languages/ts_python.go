@@ -12,7 +12,9 @@ var pythonLanguage = &tsLanguage{
 	name:    "Python",
 	grammar: python.GetLanguage,
 	// A decorated definition starts at its first decorator; the bare
-	// pattern after it then matches the same name and is dropped.
+	// pattern after it then matches the same name and is dropped. The
+	// strings of a module-level __all__ name what the module exports, so
+	// each is a use of that name, as an identifier would be.
 	query: `
 (module (expression_statement (assignment left: (identifier) @name) @def.variable))
 (class_definition body: (block (expression_statement (assignment left: (identifier) @name) @def.variable)))
@@ -34,6 +36,13 @@ var pythonLanguage = &tsLanguage{
 
 (attribute object: (_) @qualifier attribute: (identifier) @ref)
 (identifier) @ref
+
+(module (expression_statement (assignment left: (identifier) @_all
+  right: [(list (string (string_content) @ref)) (tuple (string (string_content) @ref))]))
+  (#eq? @_all "__all__"))
+(module (expression_statement (augmented_assignment left: (identifier) @_all
+  right: [(list (string (string_content) @ref)) (tuple (string (string_content) @ref))]))
+  (#eq? @_all "__all__"))
 
 (expression_statement . (string) @doc .)
 (assignment left: (attribute attribute: (identifier) @write))
