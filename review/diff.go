@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -137,9 +136,6 @@ func (d *Diff) index() {
 		}
 	}
 }
-
-// ErrEmptyDiff is returned when a diff holds no file at all.
-var ErrEmptyDiff = errors.New("the diff is empty")
 
 // ParseGitDiff parses the output of `git diff` or GitHub's
 // application/vnd.github.diff media type. A file section that cannot be
@@ -519,9 +515,4 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
-}
-
-// SortFiles orders files by path, the order every renderer uses.
-func SortFiles(files []*FileDiff) {
-	sort.SliceStable(files, func(i, j int) bool { return files[i].Path() < files[j].Path() })
 }
