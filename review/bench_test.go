@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/reviewbot/reviewbot/gitrepo"
 	"io"
 	"os"
 	"path/filepath"
@@ -252,7 +253,7 @@ func BenchmarkDryRun(b *testing.B) {
 	var resolve, gitDiff, parse, run time.Duration
 	for b.Loop() {
 		t0 := time.Now()
-		r, err := ResolveRange(ctx, repo, base, head)
+		r, err := gitrepo.ResolveRange(ctx, repo, base, head)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -271,10 +272,10 @@ func BenchmarkDryRun(b *testing.B) {
 		headTree, baseTree := codebase.GitTree(r.Dir, r.Head), codebase.GitTree(r.Dir, r.Base)
 		job := Job{
 			Repo: r.Name, Base: r.Base, Head: r.Head, Diff: d,
-			BaseTree: baseTree, HeadTree: headTree, Config: DefaultConfig(), Models: models, DryRun: true,
+			BaseTree: baseTree, HeadTree: headTree, Config: DefaultConfig(), DryRun: true,
 			PR: tiers.PR{Repo: r.Name, BaseRef: r.BaseRef, HeadRef: r.HeadRef, HeadSHA: r.Head, Title: title, Body: body},
 		}
-		if _, err := Run(ctx, job, nil); err != nil {
+		if _, err := Run(ctx, job, tiers.NewPlanner(models)); err != nil {
 			b.Fatal(err)
 		}
 		t4 := time.Now()

@@ -15,9 +15,13 @@ import (
 	"github.com/reviewbot/reviewbot/tiers"
 )
 
-// Model runs one tier on prepared input; *tiers.Engine implements it.
+// Model runs one tier on prepared input and plans what a run would cost;
+// *tiers.Engine implements it. Planning and running through the same value
+// means the estimate (dry run, cost cap) and the calls use one model
+// configuration. tiers.NewPlanner plans without any credentials.
 type Model interface {
 	Run(ctx context.Context, tier tiers.Tier, in tiers.Input) (*tiers.Result, error)
+	Plan(tier tiers.Tier, in tiers.Input) (*tiers.PlanResult, error)
 }
 
 var _ Model = (*tiers.Engine)(nil)
@@ -38,8 +42,11 @@ type Job struct {
 	Tier tiers.Tier
 	// MaxTier caps the tier (the installation's plan); "" means no cap.
 	MaxTier tiers.Tier
-	Models  tiers.Config
-	DryRun  bool
+	// Since, when not nil, is the diff of the commits since the last
+	// reviewed one: findings cover only the parts of Diff it touches,
+	// while the summary still describes the whole PR.
+	Since  *Diff
+	DryRun bool
 	// ShowPrompts keeps the assembled prompts of a dry run in the result.
 	ShowPrompts bool
 	// Notes are carried into the result (e.g. configuration warnings).
@@ -47,9 +54,13 @@ type Job struct {
 	Logger *slog.Logger
 }
 
-// Run reviews a job. With DryRun it does everything except calling the
-// model (model may then be nil) and reports an estimated usage.
+// Run reviews a job with model. With DryRun it does everything except
+// calling the model (a planner from tiers.NewPlanner is enough) and
+// reports an estimated usage.
 func Run(ctx context.Context, job Job, model Model) (*Result, error) {
+	if model == nil {
+		return nil, errors.New("review.Run needs a model or, for a dry run, tiers.NewPlanner")
+	}
 	start := time.Now()
 	log := job.Logger
 	if log == nil {
@@ -124,10 +135,15 @@ func Run(ctx context.Context, job Job, model Model) (*Result, error) {
 	}
 
 	in := buildInput(job, kept, analysis)
+	if job.Since != nil {
+		focus, note := focusFiles(kept, job.Since)
+		in.ReviewFiles = inputFiles(focus)
+		res.Notes = append(res.Notes, note)
+	}
 	in.CheckFinding = func(f tiers.Finding) error { return checkFinding(job.Diff, content, f) }
 
 	if job.DryRun {
-		plan, err := tiers.Plan(job.Models, decision.Tier, in)
+		plan, err := model.Plan(decision.Tier, in)
 		if err != nil {
 			return nil, fmt.Errorf("plan model calls: %w", err)
 		}
@@ -152,10 +168,7 @@ func Run(ctx context.Context, job Job, model Model) (*Result, error) {
 		return res, nil
 	}
 
-	if model == nil {
-		return nil, errors.New("no model configured")
-	}
-	decision, err := capCost(job, decision, in)
+	decision, err := capCost(job, model, decision, in)
 	if err != nil {
 		return nil, err
 	}
@@ -196,12 +209,12 @@ var ErrCostCap = errors.New("estimated cost over max_cost_usd")
 // capCost checks the planner's estimate against max_cost_usd before any
 // model is called: over the cap, a team review falls back to the free tier
 // when that fits, and otherwise nothing is spent.
-func capCost(job Job, d tiers.Decision, in tiers.Input) (tiers.Decision, error) {
+func capCost(job Job, model Model, d tiers.Decision, in tiers.Input) (tiers.Decision, error) {
 	limit := job.Config.MaxCostUSD
 	if limit <= 0 {
 		return d, nil
 	}
-	plan, err := tiers.Plan(job.Models, d.Tier, in)
+	plan, err := model.Plan(d.Tier, in)
 	if err != nil {
 		return d, fmt.Errorf("estimate the cost: %w", err)
 	}
@@ -209,7 +222,7 @@ func capCost(job Job, d tiers.Decision, in tiers.Input) (tiers.Decision, error) 
 		return d, nil
 	}
 	if d.Tier == tiers.Team {
-		free, err := tiers.Plan(job.Models, tiers.Free, in)
+		free, err := model.Plan(tiers.Free, in)
 		if err == nil && free.Usage.CostUSD <= limit {
 			return tiers.Decision{Tier: tiers.Free, Reason: fmt.Sprintf("%s; the team tier's estimated $%.2f is over max_cost_usd $%.2f, so free", d.Reason, plan.Usage.CostUSD, limit)}, nil
 		}
@@ -390,11 +403,8 @@ func buildInput(job Job, kept []ReviewFile, a *codebase.Analysis) tiers.Input {
 	for _, pi := range job.Config.PathInstructions {
 		in.PathInstructions = append(in.PathInstructions, tiers.PathInstruction{Glob: pi.Glob, Text: pi.Text})
 	}
+	in.Files = inputFiles(kept)
 	for _, f := range kept {
-		in.Files = append(in.Files, tiers.File{
-			Path: f.Path(), OldPath: f.OldPath, Status: string(f.Status), Language: f.Language,
-			Patch: NumberedPatch(f.FileDiff), Added: f.Additions, Removed: f.Deletions,
-		})
 		if l, ok := languages.Lookup(f.Language); ok && len(l.ReviewChecks) > 0 {
 			in.LanguageNotes[f.Language] = l.ReviewChecks
 		}
@@ -414,6 +424,18 @@ func buildInput(job Job, kept []ReviewFile, a *codebase.Analysis) tiers.Input {
 		}
 	}
 	return in
+}
+
+// inputFiles is the model's view of the files to review.
+func inputFiles(kept []ReviewFile) []tiers.File {
+	out := make([]tiers.File, 0, len(kept))
+	for _, f := range kept {
+		out = append(out, tiers.File{
+			Path: f.Path(), OldPath: f.OldPath, Status: string(f.Status), Language: f.Language,
+			Patch: NumberedPatch(f.FileDiff), Added: f.Additions, Removed: f.Deletions,
+		})
+	}
+	return out
 }
 
 // NumberedPatch renders a file's hunks with every line's number (the format

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/reviewbot/reviewbot/gitrepo"
 	"strings"
 	"testing"
 
@@ -22,6 +23,11 @@ var _ Model = (*fakeModel)(nil)
 
 func (f *fakeModel) Run(ctx context.Context, tier tiers.Tier, in tiers.Input) (*tiers.Result, error) {
 	return f.run(ctx, tier, in)
+}
+
+// Plan estimates with the default model table, as a real engine would.
+func (f *fakeModel) Plan(tier tiers.Tier, in tiers.Input) (*tiers.PlanResult, error) {
+	return tiers.Plan(tiers.Config{}, tier, in)
 }
 
 func TestRunPlacesFindings(t *testing.T) {
@@ -124,7 +130,7 @@ func TestRunDryRunOnRealRepo(t *testing.T) {
 	repo.Write(map[string]string{"calc/calc.go": "package calc\n\n// Add adds.\nfunc Add(a, b int) int {\n\treturn b + a\n}\n", "go.sum": "x v1 h1:abc=\n"})
 	repo.Commit("swap operands")
 	ctx := context.Background()
-	r, err := ResolveRange(ctx, repo.Dir, "HEAD~1", "")
+	r, err := gitrepo.ResolveRange(ctx, repo.Dir, "HEAD~1", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +144,7 @@ func TestRunDryRunOnRealRepo(t *testing.T) {
 	}
 	job := Job{Repo: r.Name, Base: r.Base, Head: r.Head, Diff: d, Config: DefaultConfig(), DryRun: true,
 		HeadTree: codebase.GitTree(r.Dir, r.Head), BaseTree: codebase.GitTree(r.Dir, r.Base)}
-	res, err := Run(ctx, job, nil)
+	res, err := Run(ctx, job, tiers.NewPlanner(tiers.Config{}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,6 +38,9 @@ func newBedrockModel(ctx context.Context, cfg Config) (*bedrockModel, error) {
 	if cfg.HTTPClient != nil {
 		opts = append(opts, config.WithHTTPClient(cfg.HTTPClient))
 	}
+	if cfg.Region != "" {
+		opts = append(opts, config.WithRegion(cfg.Region))
+	}
 	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: load AWS configuration: %v", ErrConfig, err)

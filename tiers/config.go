@@ -40,6 +40,10 @@ type Config struct {
 	PremiumModel  string // default "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 	FallbackModel string // optional fallback model / inference profile for premium (and cheap) calls
 
+	// Region is the Bedrock region; "" leaves it to the SDK's chain
+	// (AWS_REGION, the profile). The Action's aws-region input sets it.
+	Region string
+
 	OpenAIBaseURL string // e.g. http://localhost:11434/v1 (Ollama) or http://vllm:8000
 	OpenAIAPIKey  string // sent as a bearer token when set
 
@@ -152,7 +156,11 @@ func CredentialsAvailable(ctx context.Context, cfg Config) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, credentialsTimeout)
 	defer cancel()
-	awsCfg, err := config.LoadDefaultConfig(ctx)
+	var opts []func(*config.LoadOptions) error
+	if cfg.Region != "" {
+		opts = append(opts, config.WithRegion(cfg.Region))
+	}
+	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return fmt.Errorf("%w: load AWS configuration: %v: check AWS_PROFILE and ~/.aws/config, or run with --dry-run", ErrConfig, err)
 	}

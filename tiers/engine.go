@@ -46,6 +46,20 @@ func NewEngineWithModel(cfg Config, m Model) *Engine {
 	return &Engine{cfg: cfg.withDefaults(), model: m}
 }
 
+// NewPlanner returns an engine that can only plan: it estimates the calls
+// and cost of a review from cfg without any provider client, for dry runs
+// that must work with no credentials. Its Run fails with ErrConfig.
+func NewPlanner(cfg Config) *Engine {
+	return &Engine{cfg: cfg.withDefaults()}
+}
+
+// Plan assembles the calls Run would make with this engine's own
+// configuration, so that an estimate and the calls it estimates never
+// disagree about models or prices.
+func (e *Engine) Plan(tier Tier, in Input) (*PlanResult, error) {
+	return Plan(e.cfg, tier, in)
+}
+
 // outcome is what one planned call produced, after fallback and repair.
 type outcome struct {
 	usage   Usage
@@ -63,6 +77,9 @@ type outcome struct {
 // Run returns an error wrapping ErrUpstream, never an empty result. Calls
 // that fail while others succeed leave their files in Result.Unreviewed.
 func (e *Engine) Run(ctx context.Context, tier Tier, in Input) (*Result, error) {
+	if e.model == nil {
+		return nil, fmt.Errorf("%w: this engine only plans; configure a provider to run a review", ErrConfig)
+	}
 	p, err := buildPlan(e.cfg, tier, in)
 	if err != nil {
 		return nil, err

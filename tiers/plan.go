@@ -124,7 +124,11 @@ func buildPlan(cfg Config, tier Tier, in Input) (*plan, error) {
 	}
 	p.summary = p.purposeCalls(cfg, purposeSummary, Free, cfg.CheapModel, in)
 	if p.tier == Team {
-		p.review = p.purposeCalls(cfg, purposeReview, Team, cfg.PremiumModel, in)
+		rin := in
+		if in.ReviewFiles != nil {
+			rin.Files = in.ReviewFiles
+		}
+		p.review = p.purposeCalls(cfg, purposeReview, Team, cfg.PremiumModel, rin)
 	}
 	return p, nil
 }

@@ -75,8 +75,12 @@ type PathInstruction struct {
 
 // Input is everything one review run hands to the tiers.
 type Input struct {
-	PR               PR
-	Files            []File
+	PR    PR
+	Files []File
+	// ReviewFiles, when not nil, are what the premium review covers
+	// instead of Files (an incremental review of the commits since the
+	// last reviewed one); the summary still covers Files, the whole PR.
+	ReviewFiles      []File
 	Instructions     string
 	PathInstructions []PathInstruction
 	Context          []ContextItem

@@ -6,8 +6,10 @@ package main
 
 import (
 	"context"
+
 	"errors"
 	"fmt"
+	"github.com/reviewbot/reviewbot/review"
 	"io"
 	"os"
 	"os/signal"
@@ -36,14 +38,9 @@ func main() {
 	os.Exit(code)
 }
 
-// usageError is a problem with how reviewbot was called or configured:
-// exit code 2.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
+// usagef is a problem with how reviewbot was called: exit code 2.
 func usagef(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
+	return review.Errorf(review.KindUsage, format, args...)
 }
 
 const usageText = `reviewbot: AI pull-request reviews
@@ -84,27 +81,37 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return exitCode(err, stderr)
 }
 
+// exitCodes is the one table from error kinds to SPEC section 1's exit
+// codes. A superseded run posted nothing stale and a newer run reviews
+// the newer head, so it is not a failure.
+var exitCodes = map[review.Kind]int{
+	review.KindUsage:      exitUsage,
+	review.KindConfig:     exitUsage,
+	review.KindUpstream:   exitUpstream,
+	review.KindSuperseded: exitOK,
+}
+
 // exitCode maps an error to SPEC's exit codes and prints it.
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	var ue *usageError
 	var fe *findingsError
 	switch {
 	case errors.As(err, &fe):
 		fmt.Fprintf(stderr, "reviewbot: %v\n", err)
 		return exitFindings
-	case errors.As(err, &ue), isConfigError(err):
-		fmt.Fprintf(stderr, "reviewbot: %v\n", err)
-		return exitUsage
-	case errors.Is(err, context.Canceled):
+	case review.Canceled(err):
 		fmt.Fprintln(stderr, "reviewbot: interrupted")
 		return exitUpstream
-	default:
-		fmt.Fprintf(stderr, "reviewbot: %v\n", err)
-		return exitUpstream
 	}
+	kind := review.KindOf(err)
+	if kind == review.KindSuperseded {
+		fmt.Fprintf(stderr, "reviewbot: notice: %v\n", err)
+	} else {
+		fmt.Fprintf(stderr, "reviewbot: %v\n", err)
+	}
+	return exitCodes[kind]
 }
 
 func printVersion(w io.Writer) {

@@ -1,4 +1,7 @@
-package review
+// Package gitrepo reads a local git repository: the range a review covers,
+// its diff, files at a revision, and the commits an Action checkout lacks.
+// It runs the real git binary, whose output the review package parses.
+package gitrepo
 
 import (
 	"bytes"
@@ -53,7 +56,10 @@ func ResolveRange(ctx context.Context, dir, base, head string) (*LocalRange, err
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w; run reviewbot inside a git repository or pass --repo DIR", dir, ErrNotGitRepo)
 	}
-	r := &LocalRange{Dir: strings.TrimSpace(string(top)), HeadRef: orDefault(head, "HEAD")}
+	r := &LocalRange{Dir: strings.TrimSpace(string(top)), HeadRef: head}
+	if r.HeadRef == "" {
+		r.HeadRef = "HEAD"
+	}
 	if r.Head, err = r.commit(ctx, r.HeadRef); err != nil {
 		return nil, fmt.Errorf("head %q: %w", r.HeadRef, err)
 	}
@@ -152,4 +158,34 @@ func (r *LocalRange) Describe(ctx context.Context) (title, body string) {
 func (r *LocalRange) Dirty(ctx context.Context) bool {
 	out, err := git(ctx, r.Dir, "status", "--porcelain", "--untracked-files=no")
 	return err == nil && len(bytes.TrimSpace(out)) > 0
+}
+
+// HasCommit reports whether the repository at dir holds commit sha.
+func HasCommit(ctx context.Context, dir, sha string) bool {
+	_, err := git(ctx, dir, "cat-file", "-e", sha+"^{commit}")
+	return err == nil
+}
+
+// Fetch makes sure the repository at dir holds each commit, fetching the
+// missing ones from origin one level deep: an Actions checkout is shallow
+// (actions/checkout's fetch-depth 1 holds only the test-merge commit),
+// and GitHub serves any commit of the repository by its SHA, including
+// pull request heads from forks. The credentials actions/checkout left in
+// the repository's config authenticate the fetch. Nothing fetched is
+// checked out or run: the trees are only read.
+func Fetch(ctx context.Context, dir string, shas ...string) error {
+	var missing []string
+	for _, s := range shas {
+		if s != "" && !HasCommit(ctx, dir, s) {
+			missing = append(missing, s)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	args := append([]string{"-c", "protocol.version=2", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--depth=1", "origin"}, missing...)
+	if _, err := git(ctx, dir, args...); err != nil {
+		return fmt.Errorf("fetch %s from origin: %w", strings.Join(missing, ", "), err)
+	}
+	return nil
 }

@@ -1,0 +1,272 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/reviewbot/reviewbot/codebase"
+	"github.com/reviewbot/reviewbot/gh"
+	"github.com/reviewbot/reviewbot/gitrepo"
+	"github.com/reviewbot/reviewbot/review"
+	"github.com/reviewbot/reviewbot/tiers"
+)
+
+// PRRequest is a review of one GitHub pull request at one head.
+type PRRequest struct {
+	Owner, Repo string
+	Number      int
+	// HeadSHA is the head the event named; "" means the current head. A
+	// pull request that has moved past it is not reviewed (a newer run
+	// has that head).
+	HeadSHA string
+	// Full reviews the whole pull request even when an earlier run
+	// reviewed part of it.
+	Full       bool
+	ConfigPath string // "" means .github/reviewbot.yml
+	Overrides  review.Overrides
+	Models     tiers.Config
+	// Model, when set, replaces the engine built from Models (tests,
+	// and the App's shared engine).
+	Model   review.Model
+	MaxTier tiers.Tier
+	DryRun  bool
+	// Workspace is a local clone to read trees from (the Action's
+	// checkout); commits it lacks are fetched. "" uses Tarballs.
+	Workspace string
+	Tarballs  *codebase.TarballCache
+	// ReadOnly, when set, is where the review goes once GitHub answers
+	// that the token may not write: annotations and a job summary in the
+	// Action. After the switch no further write is attempted.
+	ReadOnly review.Publisher
+	Logger   *slog.Logger
+}
+
+// Outcome is what a pull request review did.
+type Outcome struct {
+	PR        *gh.PullRequest
+	Result    *review.Result
+	Config    review.Config
+	Published *review.Published
+	Check     review.CheckResult
+	// ReadOnly reports that the token could not write, so the review went
+	// to req.ReadOnly.
+	ReadOnly bool
+	// Notes are what the entry point should tell its user (warnings
+	// about permissions, the superseded head).
+	Notes []string
+
+	prior *review.Prior
+}
+
+// ReviewPR reviews a pull request and publishes the result through pub.
+// The check run (when pub is a review.Checker) goes from in progress to a
+// conclusion that tells the truth, whatever happens in between.
+func ReviewPR(ctx context.Context, c *gh.Client, pub review.Publisher, req PRRequest) (*Outcome, error) {
+	log := orDiscard(req.Logger).With("repo", req.Owner+"/"+req.Repo, "pr", req.Number)
+	out := &Outcome{}
+	pr, err := c.PullRequest(ctx, req.Owner, req.Repo, req.Number)
+	if err != nil {
+		return out, &review.Error{Kind: review.KindUpstream, Err: err}
+	}
+	out.PR = pr
+	head := pr.HeadSHA
+	if req.HeadSHA != "" && req.HeadSHA != pr.HeadSHA {
+		return out, &review.Error{Kind: review.KindSuperseded, Err: fmt.Errorf("%w: the event named %s but the pull request's head is %s now; the newer push gets its own review", review.ErrSuperseded, short(req.HeadSHA), short(pr.HeadSHA))}
+	}
+	log = log.With("head", head)
+
+	// switchReadOnly moves the rest of the run to the read-only publisher
+	// after GitHub refused a write for lack of permission.
+	switchReadOnly := func(err error) bool {
+		if req.ReadOnly == nil || !errors.Is(err, gh.ErrReadOnly) || out.ReadOnly {
+			return false
+		}
+		log.Warn("the token cannot write to the pull request; reporting through the read-only publisher", "err", err)
+		out.ReadOnly = true
+		pub = req.ReadOnly
+		return true
+	}
+	checker, _ := pub.(review.Checker)
+	if checker != nil && !req.DryRun {
+		if err := checker.StartCheck(ctx, head); err != nil {
+			switch {
+			case errors.Is(err, gh.ErrReadOnly) && pr.Fork():
+				// A fork's token is read-only everywhere: the first refusal
+				// is enough to stop writing.
+				switchReadOnly(err)
+			case errors.Is(err, gh.ErrReadOnly):
+				out.Notes = append(out.Notes, "no check run: the token may not create check runs; add `checks: write` to the workflow's permissions")
+			default:
+				log.Warn("could not create the check run", "err", err)
+				out.Notes = append(out.Notes, "no check run: "+err.Error())
+			}
+			checker = nil
+		}
+	}
+	if out.ReadOnly {
+		checker = nil
+	}
+	finish := func(res *review.Result, runErr error) {
+		out.Check = review.CheckOf(res, runErr, out.Config.FailOn)
+		if checker == nil || out.ReadOnly {
+			return
+		}
+		// The run's own context may be cancelled; the check must still
+		// say how it ended.
+		if err := checker.FinishCheck(context.WithoutCancel(ctx), out.Check); err != nil {
+			log.Error("could not complete the check run", "err", err)
+		}
+	}
+
+	res, err := runPR(ctx, c, pub, req, pr, out, log)
+	if err != nil {
+		finish(res, err)
+		return out, err
+	}
+	out.Result = res
+	if req.DryRun {
+		return out, nil
+	}
+	published, err := review.Publish(ctx, pub, res, out.prior, log)
+	if err != nil && switchReadOnly(err) {
+		published, err = review.Publish(ctx, pub, res, &review.Prior{Posted: map[string]bool{}}, log)
+	}
+	out.Published = published
+	if err != nil {
+		if review.KindOf(err) != review.KindSuperseded {
+			err = &review.Error{Kind: review.KindUpstream, Err: err}
+		}
+		finish(res, err)
+		return out, err
+	}
+	finish(res, nil)
+	return out, nil
+}
+
+// runPR assembles the job from GitHub and runs the pipeline.
+func runPR(ctx context.Context, c *gh.Client, pub review.Publisher, req PRRequest, pr *gh.PullRequest, out *Outcome, log *slog.Logger) (*review.Result, error) {
+	upstream := func(err error) error { return &review.Error{Kind: review.KindUpstream, Err: err} }
+	prior, err := pub.Prior(ctx)
+	if err != nil {
+		if !errors.Is(err, gh.ErrReadOnly) {
+			return nil, upstream(err)
+		}
+		prior = &review.Prior{}
+	}
+	if prior.Posted == nil {
+		prior.Posted = map[string]bool{}
+	}
+	out.prior = prior
+
+	cfgPath := req.ConfigPath
+	if cfgPath == "" {
+		cfgPath = review.ConfigPath
+	}
+	data, ok, err := c.FileAt(ctx, pr.Owner, pr.Repo, pr.BaseSHA, cfgPath)
+	if err != nil {
+		return nil, upstream(err)
+	}
+	if !ok {
+		data = nil
+	}
+	cfg, warnings, err := review.LoadConfig(cfgPath+" (base "+pr.BaseRef+")", data, req.Overrides)
+	out.Config = cfg
+	notes := append([]string{}, out.Notes...)
+	for _, w := range warnings {
+		notes = append(notes, "configuration: "+w.String())
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	d, diffNotes, err := c.PullDiff(ctx, pr.Owner, pr.Repo, pr.Number)
+	if err != nil {
+		return nil, upstream(err)
+	}
+	notes = append(notes, diffNotes...)
+	if d.File(cfgPath) != nil {
+		if head, ok, err := c.FileAt(ctx, pr.Owner, pr.Repo, pr.HeadSHA, cfgPath); err == nil && ok {
+			notes = append(notes, review.CheckHeadConfig(cfgPath+" (this PR)", head)...)
+		}
+	}
+
+	// The PR diff is base...head: its left side is the merge base.
+	base := pr.BaseSHA
+	if cmp, err := c.Compare(ctx, pr.Owner, pr.Repo, pr.BaseSHA, pr.HeadSHA); err == nil && cmp.MergeBase != "" {
+		base = cmp.MergeBase
+	}
+
+	var since *review.Diff
+	if last := prior.State.LastReviewed; last != "" && !req.Full && last != pr.HeadSHA {
+		cmp, err := c.Compare(ctx, pr.Owner, pr.Repo, last, pr.HeadSHA)
+		switch {
+		case err != nil:
+			notes = append(notes, fmt.Sprintf("the whole pull request is reviewed: comparing with the last reviewed commit %s failed (%v)", short(last), err))
+		case cmp.Status == "ahead" && cmp.Diff != nil:
+			since = cmp.Diff
+			notes = append(notes, fmt.Sprintf("reviewing the commits since %s, the last reviewed commit", short(last)))
+		case cmp.Status == "ahead":
+			notes = append(notes, fmt.Sprintf("the whole pull request is reviewed: too many files changed since %s to list", short(last)))
+		default:
+			notes = append(notes, fmt.Sprintf("the whole pull request is reviewed: the branch was force-pushed since %s, which is no longer part of its history", short(last)))
+		}
+	}
+
+	baseTree, headTree, treeNotes := trees(ctx, req, pr, base, log)
+	notes = append(notes, treeNotes...)
+	defer closeSource(headTree)
+	defer closeSource(baseTree)
+
+	model := req.Model
+	if model == nil {
+		model = Lazy(ctx, req.Models, req.DryRun)
+	}
+	job := review.Job{
+		Repo: pr.Owner + "/" + pr.Repo, Base: base, Head: pr.HeadSHA, Diff: d,
+		BaseTree: baseTree, HeadTree: headTree, Config: cfg, MaxTier: req.MaxTier, Since: since,
+		PR:     tiers.PR{Repo: pr.Owner + "/" + pr.Repo, Number: pr.Number, Title: pr.Title, Body: pr.Body, BaseRef: pr.BaseRef, HeadRef: pr.HeadRef, HeadSHA: pr.HeadSHA},
+		DryRun: req.DryRun, Notes: notes, Logger: log,
+	}
+	res, err := review.Run(ctx, job, model)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// trees finds the base and head trees for codebase context: the local
+// clone when there is one (fetching the two commits it lacks), else
+// GitHub tarballs; without either the review runs without context and
+// says so in the pipeline's notes.
+func trees(ctx context.Context, req PRRequest, pr *gh.PullRequest, base string, log *slog.Logger) (baseTree, headTree codebase.Source, notes []string) {
+	if req.Workspace != "" {
+		err := gitrepo.Fetch(ctx, req.Workspace, pr.HeadSHA, base)
+		if err == nil {
+			return codebase.GitTree(req.Workspace, base), codebase.GitTree(req.Workspace, pr.HeadSHA), nil
+		}
+		log.Warn("could not fetch the pull request's commits into the workspace", "err", err)
+		notes = append(notes, "the checkout could not fetch the pull request's commits ("+err.Error()+"); trees come from GitHub's tarballs")
+	}
+	if req.Tarballs == nil {
+		return nil, nil, notes
+	}
+	h, err := req.Tarballs.Source(ctx, pr.Owner, pr.Repo, pr.HeadSHA)
+	if err != nil {
+		return nil, nil, append(notes, "the head tree could not be downloaded ("+err.Error()+"), so the review has no codebase context")
+	}
+	b, err := req.Tarballs.Source(ctx, pr.Owner, pr.Repo, base)
+	if err != nil {
+		notes = append(notes, "the base tree could not be downloaded ("+err.Error()+"), so the impact list may be incomplete")
+		b = nil
+	}
+	return b, h, notes
+}
+
+func short(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
