@@ -9,6 +9,7 @@ import (
 
 	"errors"
 	"fmt"
+	"github.com/reviewbot/reviewbot/action"
 	"github.com/reviewbot/reviewbot/review"
 	"io"
 	"os"
@@ -57,6 +58,30 @@ Run "reviewbot review --dry-run" in any git repository to see what a review
 would look at, with no credentials and no model calls.
 `
 
+const actionUsage = `reviewbot action: the GitHub Action entrypoint
+
+Runs inside a GitHub Actions job (see action.yml and the README's workflows).
+It reads GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_REPOSITORY,
+GITHUB_API_URL, GITHUB_WORKSPACE, GITHUB_STEP_SUMMARY and GITHUB_OUTPUT, and
+the inputs as INPUT_* variables: github-token (else GITHUB_TOKEN), tier,
+cheap-model, premium-model, provider, openai-base-url, openai-api-key,
+aws-region, config-path, fail-on, max-comments.
+
+Exit codes: 0 done (also a read-only or fork run, reported in the job
+summary and annotations); 1 findings at or above fail-on; 2 usage or
+configuration error; 3 a GitHub or model failure that survived retries.
+`
+
+// helpAsked reports whether args ask for help.
+func helpAsked(args []string) bool {
+	for _, a := range args {
+		if a == "-h" || a == "--help" || a == "-help" {
+			return true
+		}
+	}
+	return false
+}
+
 // run is the whole program behind main, testable end to end.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -73,7 +98,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usageText)
 		return exitOK
-	case "serve", "action", "eval":
+	case "action":
+		if helpAsked(args[1:]) {
+			fmt.Fprint(stdout, actionUsage)
+			return exitOK
+		}
+		return exitCode(action.Run(ctx, action.Env{Getenv: getenv, Stdout: stdout, Stderr: stderr}), stderr)
+	case "serve", "eval":
 		err = usagef("reviewbot %s is not available in this build yet: only `review` and `version` are; use `reviewbot review` on a local checkout", args[0])
 	default:
 		err = usagef("unknown subcommand %q; run reviewbot help", args[0])
@@ -97,8 +128,9 @@ func exitCode(err error, stderr io.Writer) int {
 		return exitOK
 	}
 	var fe *findingsError
+	var afe *action.FindingsError
 	switch {
-	case errors.As(err, &fe):
+	case errors.As(err, &fe), errors.As(err, &afe):
 		fmt.Fprintf(stderr, "reviewbot: %v\n", err)
 		return exitFindings
 	case review.Canceled(err):
