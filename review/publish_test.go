@@ -61,7 +61,9 @@ type fakePublisher struct {
 
 var _ Publisher = (*fakePublisher)(nil)
 
-func (f *fakePublisher) Prior(context.Context) (*Prior, error) { return &Prior{Posted: map[string]bool{}}, nil }
+func (f *fakePublisher) Prior(context.Context) (*Prior, error) {
+	return &Prior{Posted: map[string]bool{}}, nil
+}
 
 func (f *fakePublisher) HeadSHA(context.Context) (string, error) {
 	f.calls = append(f.calls, "head")

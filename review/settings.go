@@ -16,7 +16,9 @@ type Setting[T any] struct {
 }
 
 // Set returns a Setting with a value.
-func Set[T any](v T, origin string) Setting[T] { return Setting[T]{Value: v, Origin: origin, Set: true} }
+func Set[T any](v T, origin string) Setting[T] {
+	return Setting[T]{Value: v, Origin: origin, Set: true}
+}
 
 // Overrides are the values that win over .github/reviewbot.yml (SPEC
 // section 2: flags, then environment, then the file, then defaults).
