@@ -1,9 +1,12 @@
 package tiers
 
 import (
+	"log/slog"
+
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/aws/smithy-go/logging"
 	"math/rand/v2"
 	"time"
 
@@ -23,6 +26,21 @@ type converser interface {
 
 var _ converser = (*bedrockruntime.Client)(nil)
 
+// sdkLogger routes the AWS SDK's own log lines (such as the instance
+// metadata client's warning off EC2) to slog at debug level, instead of
+// the SDK's default of printing them on stderr.
+type sdkLogger struct{ l *slog.Logger }
+
+var _ logging.Logger = sdkLogger{}
+
+// Logf logs one SDK message at debug level.
+func (s sdkLogger) Logf(c logging.Classification, format string, v ...any) {
+	if s.l == nil {
+		return
+	}
+	s.l.Debug(fmt.Sprintf(format, v...), "source", "aws-sdk", "class", string(c))
+}
+
 // bedrockModel calls the Bedrock Converse API through the AWS SDK.
 type bedrockModel struct {
 	client converser
@@ -41,6 +59,7 @@ func newBedrockModel(ctx context.Context, cfg Config) (*bedrockModel, error) {
 	if cfg.Region != "" {
 		opts = append(opts, config.WithRegion(cfg.Region))
 	}
+	opts = append(opts, config.WithLogger(sdkLogger{cfg.Logger}))
 	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: load AWS configuration: %v", ErrConfig, err)

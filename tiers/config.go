@@ -90,11 +90,15 @@ func (c Config) withDefaults() Config {
 	if c.Provider == "" {
 		c.Provider = ProviderBedrock
 	}
-	if c.CheapModel == "" {
-		c.CheapModel = DefaultCheapModel
-	}
-	if c.PremiumModel == "" {
-		c.PremiumModel = DefaultPremiumModel
+	// The default model IDs are Bedrock's; another provider's server
+	// must be told its own model names, never sent Bedrock IDs.
+	if c.Provider == ProviderBedrock {
+		if c.CheapModel == "" {
+			c.CheapModel = DefaultCheapModel
+		}
+		if c.PremiumModel == "" {
+			c.PremiumModel = DefaultPremiumModel
+		}
 	}
 	if c.MaxConcurrency <= 0 {
 		c.MaxConcurrency = DefaultMaxConcurrency
@@ -121,6 +125,19 @@ func (c Config) validate() error {
 		return nil
 	}
 	return fmt.Errorf("%w: unknown REVIEWBOT_PROVIDER %q: use %q or %q", ErrConfig, c.Provider, ProviderBedrock, ProviderOpenAI)
+}
+
+// modelNamed reports a tier whose model is not configured: only possible
+// for providers without defaults (openai), where the error says which
+// variable names the model.
+func (c Config) modelNamed(t Tier) error {
+	if c.CheapModel == "" {
+		return fmt.Errorf("%w: REVIEWBOT_PROVIDER=%s has no default models: set REVIEWBOT_CHEAP_MODEL (and REVIEWBOT_PREMIUM_MODEL for the team tier) to model names your server serves, e.g. qwen2.5-coder:7b", ErrConfig, c.Provider)
+	}
+	if t == Team && c.PremiumModel == "" {
+		return fmt.Errorf("%w: the team tier on REVIEWBOT_PROVIDER=%s needs REVIEWBOT_PREMIUM_MODEL, a model name your server serves; or use --tier free", ErrConfig, c.Provider)
+	}
+	return nil
 }
 
 // model returns the table entry for a configured model ID, with the
@@ -152,11 +169,11 @@ func CredentialsAvailable(ctx context.Context, cfg Config) error {
 		if cfg.OpenAIBaseURL == "" {
 			return fmt.Errorf("%w: REVIEWBOT_PROVIDER=openai needs REVIEWBOT_OPENAI_BASE_URL (for example http://localhost:11434/v1) and, if the server wants one, REVIEWBOT_OPENAI_API_KEY; or run with --dry-run", ErrConfig)
 		}
-		return nil
+		return cfg.modelNamed(Free)
 	}
 	ctx, cancel := context.WithTimeout(ctx, credentialsTimeout)
 	defer cancel()
-	var opts []func(*config.LoadOptions) error
+	opts := []func(*config.LoadOptions) error{config.WithLogger(sdkLogger{cfg.Logger})}
 	if cfg.Region != "" {
 		opts = append(opts, config.WithRegion(cfg.Region))
 	}

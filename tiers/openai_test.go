@@ -146,7 +146,7 @@ func TestOpenAIRepairReplaysToolCall(t *testing.T) {
 	srv := httptest.NewServer(f)
 	defer srv.Close()
 	cfg := fastConfig()
-	cfg.Provider, cfg.OpenAIBaseURL = ProviderOpenAI, srv.URL
+	cfg.Provider, cfg.OpenAIBaseURL, cfg.CheapModel = ProviderOpenAI, srv.URL, "qwen2.5-coder"
 	e, err := NewEngine(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)

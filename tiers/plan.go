@@ -119,6 +119,9 @@ func buildPlan(cfg Config, tier Tier, in Input) (*plan, error) {
 	default:
 		return nil, fmt.Errorf("%w: unknown tier %q", ErrConfig, tier)
 	}
+	if err := cfg.modelNamed(p.tier); err != nil {
+		return nil, err
+	}
 	for _, f := range in.Files {
 		p.paths[f.Path] = true
 	}

@@ -165,7 +165,8 @@ func TestCredentialsAvailable(t *testing.T) {
 		{name: "no credentials", env: map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}, wantErr: "AWS_ACCESS_KEY_ID"},
 		{name: "no region", env: map[string]string{"AWS_REGION": ""}, wantErr: "AWS_REGION"},
 		{name: "openai without url", cfg: Config{Provider: ProviderOpenAI}, wantErr: "REVIEWBOT_OPENAI_BASE_URL"},
-		{name: "openai with url", cfg: Config{Provider: ProviderOpenAI, OpenAIBaseURL: "http://localhost:8000"}},
+		{name: "openai without models", cfg: Config{Provider: ProviderOpenAI, OpenAIBaseURL: "http://localhost:8000"}, wantErr: "REVIEWBOT_CHEAP_MODEL"},
+		{name: "openai with url", cfg: Config{Provider: ProviderOpenAI, OpenAIBaseURL: "http://localhost:8000", CheapModel: "small"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,9 +183,26 @@ func TestCredentialsAvailable(t *testing.T) {
 				}
 				return
 			}
-			if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), "--dry-run") {
+			if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), tt.wantErr) || (!strings.Contains(err.Error(), "--dry-run") && tt.wantErr != "REVIEWBOT_CHEAP_MODEL") {
 				t.Errorf("err = %v, want ErrConfig naming %s and --dry-run", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestOpenAINeverGetsBedrockModelIDs(t *testing.T) {
+	in := Input{Files: []File{{Path: "a.go", Language: "Go", Patch: "R1 +x\n", Added: 1}}}
+	_, err := Plan(Config{Provider: ProviderOpenAI, OpenAIBaseURL: "http://llm:8000", CheapModel: "small"}, Team, in)
+	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "REVIEWBOT_PREMIUM_MODEL") {
+		t.Fatalf("team tier without a premium model: err = %v", err)
+	}
+	p, err := Plan(Config{Provider: ProviderOpenAI, OpenAIBaseURL: "http://llm:8000", CheapModel: "small"}, Free, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range p.Calls {
+		if strings.Contains(c.Model, "amazon") || strings.Contains(c.Model, "anthropic") {
+			t.Errorf("call to %q: a Bedrock ID sent to an OpenAI-compatible server", c.Model)
+		}
 	}
 }

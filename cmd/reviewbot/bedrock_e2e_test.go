@@ -18,6 +18,8 @@ import (
 type converseFake struct {
 	mu    sync.Mutex
 	calls []string // tool name of each request, or "" when none was offered
+	// bodies are the request bodies, in the order they came.
+	bodies []string
 	// answer returns status, X-Amzn-Errortype and body for a request that
 	// offered the given tool.
 	answer func(tool string) (int, string, string)
@@ -45,6 +47,7 @@ func (f *converseFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.calls = append(f.calls, tool)
+	f.bodies = append(f.bodies, string(data))
 	f.mu.Unlock()
 	status, errType, out := f.answer(tool)
 	w.Header().Set("Content-Type", "application/json")
