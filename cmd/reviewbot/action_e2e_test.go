@@ -52,6 +52,12 @@ func newActionPR(t *testing.T, baseFiles, headFiles map[string]string) *actionPR
 }
 
 // diff is GitHub's pull request diff: base...head.
+// fork makes the pull request come from a fork, as GitHub reports it.
+func (p *actionPR) fork() {
+	p.gh.AddPR(ghtest.PR{Owner: prOwner, Repo: prRepo, Number: prNumber, Title: "Change calc", Body: "Please review.",
+		BaseRef: "main", HeadRef: "feature", BaseSHA: p.base, HeadSHA: p.head, Diff: p.diff(p.base, p.head), HeadRepo: "forker/calc"})
+}
+
 func (p *actionPR) diff(base, head string) string {
 	return p.up.Git("diff", "--no-color", "-M", "--src-prefix=a/", "--dst-prefix=b/", base+"..."+head) + "\n"
 }
@@ -205,6 +211,22 @@ func summaries(comments []ghtest.Comment) []ghtest.Comment {
 	return out
 }
 
+// lineReviews leaves out the reviews GitHub wraps around a single
+// file-level comment (POST /pulls/{n}/comments creates one each: the
+// create-review endpoint takes no subject_type).
+func lineReviews(rs []ghtest.Review) []ghtest.Review {
+	var out []ghtest.Review
+	for _, r := range rs {
+		for _, c := range r.Comments {
+			if c.SubjectType != "file" {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}
+
 func TestActionPostsOneSummaryAndOneReviewThenConverges(t *testing.T) {
 	base, head := calcFiles()
 	p := newActionPR(t, base, head)
@@ -225,22 +247,24 @@ func TestActionPostsOneSummaryAndOneReviewThenConverges(t *testing.T) {
 	if st, ok := review.ParseState(sums[0].Body); !ok || st.LastReviewed != p.head {
 		t.Errorf("summary state %+v %v, want the reviewed head", st, ok)
 	}
-	reviews := p.gh.Reviews(prOwner, prRepo, prNumber)
+	reviews := lineReviews(p.gh.Reviews(prOwner, prRepo, prNumber))
 	if len(reviews) != 1 {
-		t.Fatalf("%d reviews, want 1", len(reviews))
+		t.Fatalf("%d reviews with inline comments, want 1", len(reviews))
 	}
 	rv := reviews[0]
 	if rv.Event != "COMMENT" || rv.CommitID != p.head {
 		t.Errorf("review event %q commit %q: want COMMENT pinned to the event's head %s, never GITHUB_SHA", rv.Event, rv.CommitID, p.head)
 	}
-	byLine := map[int]ghtest.ReviewComment{}
+	var single ghtest.ReviewComment
 	for _, c := range rv.Comments {
 		if c.Position != nil {
 			t.Errorf("comment on %s:%d used the legacy position", c.Path, c.Line)
 		}
-		byLine[c.Line] = c
+		if c.StartLine == 0 {
+			single = c
+		}
 	}
-	if c := byLine[5]; len(rv.Comments) != 2 || c.Side != "RIGHT" || !strings.Contains(c.Body, "```suggestion\n\treturn a + b\n```") {
+	if c := single; len(rv.Comments) != 2 || c.Line != 5 || c.Side != "RIGHT" || !strings.Contains(c.Body, "```suggestion\n\treturn a + b\n```") {
 		t.Errorf("inline comments %+v: want two, the one on line 5 with its committable suggestion", rv.Comments)
 	}
 	var ranged *ghtest.ReviewComment
@@ -302,7 +326,7 @@ func TestActionPostsOneSummaryAndOneReviewThenConverges(t *testing.T) {
 	if len(prompts) != 1 || !strings.Contains(prompts[0], "calc/mul.go") || strings.Contains(prompts[0], `R5 +\treturn a - b`) {
 		t.Errorf("the incremental review must show the model only the new commit's hunks; prompts: %v", prompts)
 	}
-	reviews = p.gh.Reviews(prOwner, prRepo, prNumber)
+	reviews = lineReviews(p.gh.Reviews(prOwner, prRepo, prNumber))
 	last := reviews[len(reviews)-1]
 	if len(reviews) != 2 || last.CommitID != newHead || len(last.Comments) != 1 || last.Comments[0].Path != "calc/mul.go" {
 		t.Errorf("reviews after the push = %+v: one new review on the new head with only the new finding", reviews)
@@ -385,6 +409,7 @@ func TestActionForkWithReadOnlyTokenAnnotates(t *testing.T) {
 	base, head := calcFiles()
 	p := newActionPR(t, base, head)
 	p.gh.Token("ghs_readonly", "read")
+	p.fork()
 	answers := &reviewAnswers{}
 	answers.set(finding("calc/calc.go", 0, 5, "minor", "Minor thing"), finding("calc/calc.go", 4, 5, "critical", "Add, subtracts: 100%"))
 	answers.bedrock(t)
@@ -407,6 +432,9 @@ func TestActionForkWithReadOnlyTokenAnnotates(t *testing.T) {
 		}
 	}
 	if writes != 1 {
+		for _, q := range p.gh.Requests() {
+			t.Logf("%s %s -> %d", q.Method, q.Path, q.Status)
+		}
 		t.Errorf("%d write attempts with a read-only token, want 1 (the first refusal switches to annotations)", writes)
 	}
 	if n := len(p.gh.IssueComments(prOwner, prRepo, prNumber)); n != 0 {
@@ -419,6 +447,7 @@ func TestActionForkWithoutCredentialsIsADryRun(t *testing.T) {
 	base, head := calcFiles()
 	p := newActionPR(t, base, head)
 	p.gh.Token("ghs_readonly", "read")
+	p.fork()
 	r := p.run("opened", p.head, map[string]string{"INPUT_GITHUB-TOKEN": "ghs_readonly", "head_repo": "forker/calc"})
 	if r.code != 0 || !strings.Contains(r.stdout, "pull_request_target") {
 		t.Fatalf("exit %d stdout %s stderr %s", r.code, r.stdout, r.stderr)
