@@ -46,51 +46,79 @@ func git(ctx context.Context, dir string, args ...string) ([]byte, error) {
 }
 
 // ResolveRange finds the repository around dir and resolves base and head.
-// head defaults to HEAD; base defaults to the merge-base of head with the
-// default branch: origin/HEAD, else main, else master (SPEC section 1).
+// head defaults to HEAD. The review starts at the merge-base of base and
+// head, as GitHub's pull request diff does (SPEC section 1): with no base,
+// of head and the default branch (origin/HEAD, else main, else master).
+// BaseRef names what was asked for; Base is the merge-base commit used.
 func ResolveRange(ctx context.Context, dir, base, head string) (*LocalRange, error) {
 	if _, err := exec.LookPath("git"); err != nil {
 		return nil, errors.New("git is not installed or not on PATH; install git to review a local range")
 	}
 	top, err := git(ctx, dir, "rev-parse", "--show-toplevel")
 	if err != nil {
+		if out, berr := git(ctx, dir, "rev-parse", "--is-bare-repository"); berr == nil && strings.TrimSpace(string(out)) == "true" {
+			return nil, fmt.Errorf("%s is a bare repository: %w with a work tree; clone it (git clone %s) and review the clone", dir, ErrNotGitRepo, dir)
+		}
 		return nil, fmt.Errorf("%s: %w; run reviewbot inside a git repository or pass --repo DIR", dir, ErrNotGitRepo)
 	}
 	r := &LocalRange{Dir: strings.TrimSpace(string(top)), HeadRef: head}
 	if r.HeadRef == "" {
 		r.HeadRef = "HEAD"
 	}
+	if out, err := git(ctx, r.Dir, "rev-list", "-n", "1", "--all"); err == nil && len(bytes.TrimSpace(out)) == 0 {
+		return nil, fmt.Errorf("%s has no commits yet: commit your work first, then review a range (e.g. --base main --head my-branch)", r.Dir)
+	}
 	if r.Head, err = r.commit(ctx, r.HeadRef); err != nil {
 		return nil, fmt.Errorf("head %q: %w", r.HeadRef, err)
 	}
+	candidates := []string{"origin/HEAD", "main", "master"}
 	if base != "" {
-		r.BaseRef = base
-		if r.Base, err = r.commit(ctx, base); err != nil {
-			return nil, fmt.Errorf("base %q: %w", base, err)
+		candidates = []string{base}
+	}
+	var tried []string
+	for _, cand := range candidates {
+		tip, err := r.commit(ctx, cand)
+		if err != nil {
+			if base != "" {
+				return nil, fmt.Errorf("base %q: %w", base, err)
+			}
+			continue
 		}
-	} else {
-		var tried []string
-		for _, cand := range []string{"origin/HEAD", "main", "master"} {
-			if _, err := r.commit(ctx, cand); err != nil {
-				continue
-			}
-			tried = append(tried, cand)
-			mb, err := git(ctx, r.Dir, "merge-base", cand, r.Head)
-			if err != nil {
-				continue
-			}
-			r.BaseRef, r.Base = cand, strings.TrimSpace(string(mb))
-			break
+		tried = append(tried, cand)
+		mb, err := git(ctx, r.Dir, "merge-base", tip, r.Head)
+		if err != nil {
+			continue
 		}
-		if r.Base == "" {
-			if len(tried) > 0 {
-				return nil, fmt.Errorf("%s share no history with %s; pass --base REF", strings.Join(tried, ", "), r.HeadRef)
-			}
+		r.BaseRef, r.Base = cand, strings.TrimSpace(string(mb))
+		break
+	}
+	if r.Base == "" {
+		if len(tried) == 0 {
 			return nil, errors.New("no default branch found (tried origin/HEAD, main, master); pass --base REF, e.g. --base HEAD~1")
 		}
+		if r.shallow(ctx) {
+			return nil, fmt.Errorf("%s and %s share no history in this shallow clone: fetch the history with `git fetch --unshallow` (in GitHub Actions, actions/checkout with `fetch-depth: 0`), then run again", strings.Join(tried, ", "), r.HeadRef)
+		}
+		return nil, fmt.Errorf("%s share no history with %s; pass --base REF", strings.Join(tried, ", "), r.HeadRef)
 	}
 	r.Name = repoName(ctx, r.Dir)
 	return r, nil
+}
+
+// shallow reports whether the repository is a shallow clone.
+func (r *LocalRange) shallow(ctx context.Context) bool {
+	out, err := git(ctx, r.Dir, "rev-parse", "--is-shallow-repository")
+	return err == nil && strings.TrimSpace(string(out)) == "true"
+}
+
+// BaseNote says which commit the review starts at when it is not the tip
+// of the base ref ("" when it is).
+func (r *LocalRange) BaseNote(ctx context.Context) string {
+	tip, err := r.commit(ctx, r.BaseRef)
+	if err != nil || tip == r.Base {
+		return ""
+	}
+	return fmt.Sprintf("the review starts at %s, the merge-base of %s and %s, as a pull request's diff does", r.Base[:min(12, len(r.Base))], r.BaseRef, r.HeadRef)
 }
 
 func (r *LocalRange) commit(ctx context.Context, ref string) (string, error) {

@@ -103,6 +103,9 @@ func Local(ctx context.Context, req LocalRequest) (*review.Result, review.Config
 		return nil, review.Config{}, &review.Error{Kind: review.KindUsage, Err: fmt.Errorf("resolve the range to review: %w", err)}
 	}
 	var notes []string
+	if n := r.BaseNote(ctx); n != "" {
+		notes = append(notes, n)
+	}
 	if r.HeadRef == "HEAD" && r.Dirty(ctx) {
 		notes = append(notes, "the work tree has uncommitted changes; they are not part of the reviewed range "+r.BaseRef+"..HEAD (commit them to include them)")
 	}

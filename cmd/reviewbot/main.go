@@ -49,10 +49,9 @@ const usageText = `reviewbot: AI pull-request reviews
 Usage:
   reviewbot review [--repo DIR] [--base REF] [--head REF] [--tier free|team|auto]
                    [--format text|markdown|json] [--dry-run] [--fail-on SEVERITY]
-  reviewbot serve      GitHub App webhook server
-  reviewbot action     GitHub Action entrypoint
-  reviewbot eval       score the pipeline on a labelled corpus
+  reviewbot action     GitHub Action entrypoint (runs inside a workflow)
   reviewbot version    print version, commit and Go version
+  reviewbot help [subcommand]
 
 Run "reviewbot review --dry-run" in any git repository to see what a review
 would look at, with no credentials and no model calls.
@@ -71,6 +70,27 @@ Exit codes: 0 done (also a read-only or fork run, reported in the job
 summary and annotations); 1 findings at or above fail-on; 2 usage or
 configuration error; 3 a GitHub or model failure that survived retries.
 `
+
+// help is `reviewbot help [subcommand]`: usage on stdout, exit 0.
+func help(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usageText)
+		return exitOK
+	}
+	switch args[0] {
+	case "review":
+		reviewFlags(stdout).Usage()
+	case "action":
+		fmt.Fprint(stdout, actionUsage)
+	case "version":
+		fmt.Fprintln(stdout, "reviewbot version: print version, commit and Go version")
+	case "help":
+		fmt.Fprint(stdout, usageText)
+	default:
+		return exitCode(usagef("no help for %q: it is not a subcommand of this build; run reviewbot help", args[0]), stderr)
+	}
+	return exitOK
+}
 
 // helpAsked reports whether args ask for help.
 func helpAsked(args []string) bool {
@@ -91,13 +111,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var err error
 	switch args[0] {
 	case "review":
+		if helpAsked(args[1:]) {
+			reviewFlags(stdout).Usage()
+			return exitOK
+		}
 		return exitCode(runReview(ctx, args[1:], getenv, stdout, stderr), stderr)
 	case "version", "--version", "-version":
 		printVersion(stdout)
 		return exitOK
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usageText)
-		return exitOK
+		return help(args[1:], stdout, stderr)
 	case "action":
 		if helpAsked(args[1:]) {
 			fmt.Fprint(stdout, actionUsage)
