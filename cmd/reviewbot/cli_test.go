@@ -118,4 +118,3 @@ func TestOpenAIWithoutModelsIsAConfigurationError(t *testing.T) {
 		t.Errorf("exit %d %s", code, stderr)
 	}
 }
-
