@@ -14,10 +14,12 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/reviewbot/reviewbot/codebase"
 	"github.com/reviewbot/reviewbot/gh"
 	"github.com/reviewbot/reviewbot/review"
 	"github.com/reviewbot/reviewbot/runner"
@@ -194,6 +196,9 @@ func Run(ctx context.Context, env Env) error {
 		Owner: owner, Repo: repo, Number: number, HeadSHA: head,
 		ConfigPath: env.input("config-path"), Overrides: ov, Models: models, DryRun: dryRun,
 		Workspace: workspace(env), ReadOnly: ro, Logger: log,
+		// Without a usable checkout, trees come from GitHub's tarballs;
+		// the token travels only to the API, not to the codeload redirect.
+		Tarballs: &codebase.TarballCache{Dir: filepath.Join(tempDir(env), "reviewbot-trees"), BaseURL: apiURL, Client: &http.Client{Transport: orDefault(base)}, Token: token},
 	})
 	for _, n := range out.Notes {
 		notice(env.Stdout, n)
@@ -261,6 +266,21 @@ func modelConfig(env Env) tiers.Config {
 	}
 	m.Provider = strings.ToLower(m.Provider)
 	return m
+}
+
+// tempDir is the runner's temporary directory, else the system's.
+func tempDir(env Env) string {
+	if d := env.Getenv("RUNNER_TEMP"); d != "" {
+		return d
+	}
+	return os.TempDir()
+}
+
+func orDefault(rt http.RoundTripper) http.RoundTripper {
+	if rt == nil {
+		return http.DefaultTransport
+	}
+	return rt
 }
 
 // workspace is the checkout to read trees from, when it is a git clone.

@@ -18,7 +18,7 @@ import (
 // actions/checkout leaves in GITHUB_WORKSPACE) and a fake GitHub that
 // holds the pull request and enforces GitHub's rules.
 type actionPR struct {
-	t          *testing.T
+	t          testing.TB
 	up         *gittest.Repo
 	ws         string
 	gh         *ghtest.Server
@@ -32,7 +32,7 @@ const (
 	prNumber = 7
 )
 
-func newActionPR(t *testing.T, baseFiles, headFiles map[string]string) *actionPR {
+func newActionPR(t testing.TB, baseFiles, headFiles map[string]string) *actionPR {
 	t.Helper()
 	up := gittest.New(t)
 	up.Write(baseFiles)

@@ -63,7 +63,7 @@ func toolUse(name string, input any) string {
 	return fmt.Sprintf(`{"output":{"message":{"role":"assistant","content":[{"toolUse":{"toolUseId":"t1","name":%q,"input":%s}}]}},"stopReason":"tool_use","usage":{"inputTokens":2000,"outputTokens":300,"totalTokens":2300},"metrics":{"latencyMs":5}}`, name, in)
 }
 
-func startBedrock(t *testing.T, answer func(tool string) (int, string, string)) *converseFake {
+func startBedrock(t testing.TB, answer func(tool string) (int, string, string)) *converseFake {
 	f := &converseFake{answer: answer}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)

@@ -36,7 +36,7 @@ func noAWS(t *testing.T) {
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 }
 
-func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+func runCLI(t testing.TB, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = run(context.Background(), args, func(k string) string { return env[k] }, &out, &errb)
