@@ -125,7 +125,7 @@ func skipReason(f *FileDiff, cfg *Config, lang string, data []byte) string {
 	case lockFiles[base]:
 		return "lock file (machine-written dependency versions)"
 	case vendored(p):
-		return "matches linguist's vendor rules (third-party code, fixtures or test data)"
+		return vendorReason(p)
 	case minifiedName.MatchString(base):
 		return "minified (named *.min.js or *.min.css)"
 	}
@@ -180,11 +180,20 @@ func configSpan(p string) (start, n int) {
 // vendor rules.
 var minifiedName = regexp.MustCompile(`[.-]min\.(js|css)$`)
 
-// vendored reports whether linguist's vendor rules make p third-party code,
-// leaving out what those rules list for other reasons: repository
-// configuration (reviewedConfig), unless it sits inside third-party code
-// itself (vendor/x/.github/, or a JavaScript action's node_modules), and
-// the *.min.js name, which is its own reason.
+// declarationFile matches TypeScript declaration files, which linguist's
+// vendor rules list whole, being third-party type stubs or compiler output
+// in most repositories' statistics. In a pull request they are as often the
+// hand-written types of the project (a compiler's AST, an API's shapes) and
+// draw real review comments; where they are third-party or emitted, another
+// rule (node_modules/, dist/, @types) or a generated header says so.
+var declarationFile = regexp.MustCompile(`\.d\.ts$`)
+
+// vendored reports whether linguist's vendor rules make p third-party code.
+// Some of those rules are about a kind of file rather than about who wrote
+// it, and are left out here: repository configuration (reviewedConfig),
+// unless it sits inside third-party code itself (vendor/x/.github/, a
+// JavaScript action's node_modules); the *.min.js name, which is its own
+// reason; and TypeScript declarations.
 func vendored(p string) bool {
 	if !enry.IsVendor(p) {
 		return false
@@ -192,7 +201,28 @@ func vendored(p string) bool {
 	if i, n := configSpan(p); i >= 0 {
 		return (i > 0 && enry.IsVendor(p[:i])) || (i+n < len(p) && enry.IsVendor(p[i+n:]))
 	}
-	return enry.IsVendor(minifiedName.ReplaceAllString(p, ".$1"))
+	p = minifiedName.ReplaceAllString(p, ".$1")
+	p = declarationFile.ReplaceAllString(p, ".ts")
+	return enry.IsVendor(p)
+}
+
+// testDataDirs and buildOutputDirs are the vendor rules of linguist that
+// name test data and build output rather than third-party code, so that the
+// skip says which it is.
+var (
+	testDataDirs    = regexp.MustCompile(`(^|/)(testdata|[Tt]ests?/fixtures|[Ss]pecs?/fixtures|inst/extdata)/`)
+	buildOutputDirs = regexp.MustCompile(`(^|/)dist/`)
+)
+
+// vendorReason words the skip of a vendored file by what it is.
+func vendorReason(p string) string {
+	switch {
+	case testDataDirs.MatchString(p):
+		return "test data or fixtures (linguist's vendor rules)"
+	case buildOutputDirs.MatchString(p):
+		return "build output in dist/ (linguist's vendor rules)"
+	}
+	return "third-party code (linguist's vendor rules)"
 }
 
 // Minified lines, told by shape. Measured on real files (see
