@@ -66,15 +66,20 @@ func FilterFiles(d *Diff, cfg *Config, content func(path string) []byte) (kept [
 		if content != nil && f.NewPath != "" && !f.Binary {
 			data = content(f.NewPath)
 		}
-		lang := ""
-		if !f.Binary {
-			lang = languages.Detect(p, data)
+		// The language is detected once, and only when a check needs it:
+		// with content, enry may run its classifier.
+		lang, detected := "", false
+		language := func() string {
+			if !detected && !f.Binary {
+				lang, detected = languages.Detect(p, data), true
+			}
+			return lang
 		}
-		if reason := skipReason(f, cfg, lang, data); reason != "" {
+		if reason := skipReason(f, cfg, language, data); reason != "" {
 			skipped = append(skipped, SkippedFile{Path: p, Reason: reason})
 			continue
 		}
-		rf := ReviewFile{FileDiff: f, Language: lang, Docs: enry.IsDocumentation(p) || isProse(p), Test: enry.IsTest(p)}
+		rf := ReviewFile{FileDiff: f, Language: language(), Docs: enry.IsDocumentation(p) || isProse(p), Test: enry.IsTest(p)}
 		if hasInvalidUTF8(f) {
 			rf.Note = "contains bytes that are not valid UTF-8 (legacy encoding?); they are shown as U+FFFD and no suggestion is offered on those lines"
 		}
@@ -88,7 +93,7 @@ func FilterFiles(d *Diff, cfg *Config, content func(path string) []byte) (kept [
 // judgements about who wrote the file, and among those the most specific
 // reason comes first: a minified app.min.js is "minified", though linguist's
 // vendor rules list *.min.js too.
-func skipReason(f *FileDiff, cfg *Config, lang string, data []byte) string {
+func skipReason(f *FileDiff, cfg *Config, language func() string, data []byte) string {
 	p := f.Path()
 	if g := matchAny(cfg.Exclude, p); g != "" {
 		return fmt.Sprintf("excluded by paths.exclude %q", g)
@@ -127,9 +132,9 @@ func skipReason(f *FileDiff, cfg *Config, lang string, data []byte) string {
 	case vendored(p):
 		return vendorReason(p)
 	case minifiedName.MatchString(base):
-		return "minified (named *.min.js or *.min.css)"
+		return "minified (its name ends in `" + minifiedName.FindString(base) + "`)"
 	}
-	if why := minifiedShape(p, lang, f); why != "" {
+	if why := minifiedShape(p, language(), f); why != "" {
 		return why
 	}
 	if enry.IsGenerated(p, data) {

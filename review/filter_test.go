@@ -210,9 +210,9 @@ func TestFilterMinifiedReasons(t *testing.T) {
 		newFileDiff("web/main.js", "export function main() {\n  return 1;\n}\n")
 	got := filterOutcome(t, diff)
 	want := map[string]string{
-		"static/dayjs.min.js":       "minified (named *.min.js or *.min.css)",
+		"static/dayjs.min.js":       "minified (its name ends in `.min.js`)",
 		"static/dayjs.js":           "minified (100% of the added text is on lines of over 500 characters",
-		"css/pure-min.css":          "minified (named *.min.js or *.min.css)",
+		"css/pure-min.css":          "minified (its name ends in `-min.css`)",
 		"css/pure.css":              "minified (",
 		"vendor/dayjs/dayjs.min.js": "vendor rules",
 		"static/jquery.min.js":      "vendor rules",
