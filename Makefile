@@ -16,8 +16,15 @@ vet:
 unit:
 	$(GO) test -race -count=1 ./...
 
+# The first build compiles the tree-sitter grammars (C, through cgo), so it
+# needs a C compiler and takes a few minutes on a cold build cache; later
+# builds reuse the cache and take seconds.
 build:
-	$(GO) build -o bin/reviewbot ./cmd/reviewbot
+	@command -v $${CC:-gcc} >/dev/null 2>&1 || command -v cc >/dev/null 2>&1 || command -v clang >/dev/null 2>&1 || { \
+		echo "make build: no C compiler found (looked for $${CC:-gcc}, cc and clang); the tree-sitter grammars need one: install gcc (Debian/Ubuntu: apt-get install gcc)" >&2; exit 2; }
+	@echo "building bin/reviewbot from ./cmd/reviewbot (the first build compiles the tree-sitter grammars with cgo: needs gcc, takes a few minutes on a cold cache; later builds take seconds)"
+	CGO_ENABLED=1 $(GO) build -o bin/reviewbot ./cmd/reviewbot
+	@echo "built bin/reviewbot: run bin/reviewbot help, or bin/reviewbot review --dry-run for a first offline look"
 
 # Each fuzz target for FUZZTIME (default 5m); see docs/BENCHMARKS.md.
 FUZZTIME ?= 5m

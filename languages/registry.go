@@ -11,8 +11,13 @@ import (
 
 // Language is what reviewbot knows about one linguist language.
 type Language struct {
-	Name         string    // linguist name: "Go", "C++", "Shell"
-	Type         string    // linguist type: programming, markup, data or prose
+	Name string // linguist name: "Go", "C++", "Shell"; or a dialect's name, see Base
+	Type string // linguist type: programming, markup, data or prose
+	// Base is, for a dialect, the linguist language it refines: a GitHub
+	// Actions workflow is YAML recognised by its path (see Detect). A
+	// dialect is its base language for everything but review knowledge.
+	// Base is "" for linguist's own languages.
+	Base         string
 	LineComment  string    // "//", "#", "--"; "" when the language has none
 	BlockComment [2]string // opening and closing delimiters; zero when none
 	// TestPatterns are doublestar globs matched against the slash-separated
@@ -30,7 +35,7 @@ var knowledge = func() map[string]Language {
 	m := map[string]Language{}
 	for _, family := range [][]Language{
 		cFamilyLanguages, webLanguages, scriptingLanguages, jvmLanguages,
-		functionalLanguages, otherLanguages,
+		functionalLanguages, otherLanguages, ciLanguages,
 	} {
 		for _, l := range family {
 			m[l.Name] = l
@@ -44,11 +49,29 @@ var knowledge = func() map[string]Language {
 // classifier tell apart the languages that share an extension, such as .h or
 // .m). With nil or empty content only the file name is used. It returns ""
 // for binary content or an unknown file.
+//
+// A file linguist calls by a general name but whose path says what it is
+// gets the name of that dialect instead: a GitHub Actions workflow or
+// action.yml is GitHubActions, not YAML, so that its own review knowledge
+// reaches the reviewer. Lookup gives a dialect its base language's type.
 func Detect(filePath string, content []byte) string {
+	var lang string
 	if len(content) == 0 {
-		return detectByName(filePath)
+		lang = detectByName(filePath)
+	} else {
+		lang = enry.GetLanguage(filePath, content)
 	}
-	return enry.GetLanguage(filePath, content)
+	return refine(lang, filePath)
+}
+
+// refine names the dialect of a file whose linguist language is lang, or
+// returns lang. The dialect applies only when linguist agrees on the base
+// language, so a README.md inside .github/workflows stays Markdown.
+func refine(lang, filePath string) string {
+	if lang == "YAML" && isGitHubActionsPath(strings.ReplaceAll(filePath, "\\", "/")) {
+		return GitHubActions
+	}
+	return lang
 }
 
 // preferredByExtension settles extensions that several languages share when
@@ -87,10 +110,11 @@ func detectByName(filePath string) string {
 	return enry.GetLanguage(filePath, nil)
 }
 
-// Lookup returns what is known about a language, by linguist name or by one
-// of linguist's aliases ("golang", "c++", "sh"). Any language linguist knows
-// is found, with its Name and Type; comment syntax, test patterns and review
-// checks are filled only for the languages listed by Known.
+// Lookup returns what is known about a language, by linguist name, by one
+// of linguist's aliases ("golang", "c++", "sh") or by a dialect's name
+// (GitHubActions). Any language linguist knows is found, with its Name and
+// Type; comment syntax, test patterns and review checks are filled only for
+// the languages listed by Known.
 func Lookup(name string) (Language, bool) {
 	if l, ok := knowledge[name]; ok {
 		l.Type = languageType(name)
@@ -109,8 +133,12 @@ func Lookup(name string) (Language, bool) {
 	return l, true
 }
 
-// languageType maps enry's enumeration to linguist's own words.
+// languageType maps enry's enumeration to linguist's own words. A dialect
+// has its base language's type.
 func languageType(name string) string {
+	if l, ok := knowledge[name]; ok && l.Base != "" {
+		name = l.Base
+	}
 	switch enry.GetLanguageType(name) {
 	case enry.Programming:
 		return "programming"

@@ -1,7 +1,9 @@
 package languages
 
 import (
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -38,6 +40,18 @@ func TestDetectByName(t *testing.T) {
 		{"src/Lib.hs", "Haskell"},
 		{"README.md", "Markdown"},
 		{"config.yml", "YAML"},
+		// GitHub Actions files are YAML that linguist does not tell apart.
+		{".github/workflows/ci.yml", "GitHub Actions"},
+		{".github/workflows/release.yaml", "GitHub Actions"},
+		{".github/actions/setup/action.yml", "GitHub Actions"},
+		{"action.yaml", "GitHub Actions"},
+		{"packages/web/.github/workflows/test.yml", "GitHub Actions"},
+		{"workflow-templates/go.yml", "GitHub Actions"},
+		{".github/dependabot.yml", "YAML"},
+		{".github/workflows/scripts/notify.yml", "YAML"}, // GitHub reads only the top level
+		{".github/workflows/README.md", "Markdown"},
+		{"docs/action.yml.md", "Markdown"},
+		{".github/CODEOWNERS", "CODEOWNERS"},
 		{"package.json", "JSON"},
 		{"CMakeLists.txt", "CMake"},
 		{"BUILD", "Starlark"},
@@ -71,7 +85,7 @@ func TestDetectByContent(t *testing.T) {
 // TestKnowledge holds every language's knowledge to the same bar.
 func TestKnowledge(t *testing.T) {
 	// Build languages with no test-file naming convention of their own.
-	noTestConvention := []string{"Dockerfile", "Makefile", "CMake"}
+	noTestConvention := []string{"Dockerfile", "Makefile", "CMake", "GitHub Actions", "CODEOWNERS"}
 	known := Known()
 	if len(known) < 50 {
 		t.Fatalf("review knowledge for %d languages, want at least 50", len(known))
@@ -80,7 +94,7 @@ func TestKnowledge(t *testing.T) {
 		t.Error("Known() is not sorted")
 	}
 	total := 0
-	for _, family := range [][]Language{cFamilyLanguages, webLanguages, scriptingLanguages, jvmLanguages, functionalLanguages, otherLanguages} {
+	for _, family := range [][]Language{cFamilyLanguages, webLanguages, scriptingLanguages, jvmLanguages, functionalLanguages, otherLanguages, ciLanguages} {
 		total += len(family)
 	}
 	if total != len(known) {
@@ -93,7 +107,13 @@ func TestKnowledge(t *testing.T) {
 			t.Errorf("Lookup(%q) = %+v, %v", name, l, ok)
 			continue
 		}
-		if enry.GetLanguageType(name) == enry.Unknown || l.Type == "" {
+		switch {
+		case l.Base != "":
+			// A dialect refines a linguist language and is not one itself.
+			if enry.GetLanguageType(l.Base) == enry.Unknown || enry.GetLanguageType(name) != enry.Unknown || l.Type == "" {
+				t.Errorf("dialect %q: base %q must be a linguist language and the name must not be one", name, l.Base)
+			}
+		case enry.GetLanguageType(name) == enry.Unknown || l.Type == "":
 			t.Errorf("%q is not a linguist language name", name)
 		}
 		if l.LineComment == "" && l.BlockComment[0] == "" {
@@ -146,6 +166,13 @@ func TestLookup(t *testing.T) {
 	if l, ok := Lookup("Markdown"); !ok || l.Type != "prose" {
 		t.Errorf("Lookup(Markdown) = %+v, %v", l, ok)
 	}
+	// A dialect carries its own checks and its base language's type.
+	if l, ok := Lookup(GitHubActions); !ok || l.Type != "data" || l.Base != "YAML" || l.LineComment != "#" || !containsWord(l.ReviewChecks, "persist-credentials") {
+		t.Errorf("Lookup(%s) = %+v, %v", GitHubActions, l, ok)
+	}
+	if _, err := Extract(GitHubActions, ".github/workflows/ci.yml", []byte("on: push\n")); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("Extract of a workflow: %v, want ErrUnsupported as for YAML", err)
+	}
 	if _, ok := Lookup("NoSuchLanguage"); ok {
 		t.Error("Lookup(NoSuchLanguage) found something")
 	}
@@ -186,4 +213,8 @@ func TestIsTestFile(t *testing.T) {
 			t.Errorf("IsTestFile(%q, %q) = %v, want %v", tt.language, tt.path, got, tt.want)
 		}
 	}
+}
+
+func containsWord(list []string, word string) bool {
+	return slices.ContainsFunc(list, func(s string) bool { return strings.Contains(s, word) })
 }

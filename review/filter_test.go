@@ -2,6 +2,8 @@ package review
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -94,5 +96,227 @@ func TestFilterReportsUnparsedAndInvalidUTF8(t *testing.T) {
 	}
 	if len(skipped) != 1 || skipped[0].Path != "broken.go" || !strings.Contains(skipped[0].Reason, "truncated") {
 		t.Errorf("skipped = %+v", skipped)
+	}
+}
+
+// newFileDiff is the git diff that adds a file with the given content.
+func newFileDiff(path, content string) string {
+	var b strings.Builder
+	lines := strings.SplitAfter(content, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	fmt.Fprintf(&b, "diff --git a/%s b/%s\nnew file mode 100644\n--- /dev/null\n+++ b/%s\n@@ -0,0 +1,%d @@\n", path, path, path, len(lines))
+	for _, l := range lines {
+		b.WriteString("+" + l)
+		if !strings.HasSuffix(l, "\n") {
+			b.WriteString("\n\\ No newline at end of file\n")
+		}
+	}
+	return b.String()
+}
+
+// readTestdata reads one of the real files of testdata/filter (see its
+// README for where each comes from).
+func readTestdata(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "filter", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// filterOutcome runs FilterFiles on a diff and returns, per path, the
+// language of a kept file ("kept:Language") or the skip reason.
+func filterOutcome(t *testing.T, diff string) map[string]string {
+	t.Helper()
+	cfg := DefaultConfig()
+	kept, skipped := FilterFiles(mustParse(t, diff), &cfg, nil)
+	out := map[string]string{}
+	for _, k := range kept {
+		out[k.Path()] = "kept:" + k.Language
+	}
+	for _, s := range skipped {
+		out[s.Path] = s.Reason
+	}
+	return out
+}
+
+// TestFilterReviewsRepositoryConfig is the regression test for .github/
+// and the other hand-written configuration that linguist's vendor rules
+// list: they are reviewed, unless they sit inside third-party code.
+func TestFilterReviewsRepositoryConfig(t *testing.T) {
+	workflow := readTestdata(t, "sync-linguist.yml")
+	kept := map[string]string{
+		".github/workflows/sync-linguist.yml":       "GitHub Actions",
+		".github/actions/setup/action.yml":          "GitHub Actions",
+		".github/CODEOWNERS":                        "CODEOWNERS",
+		".github/reviewbot.yml":                     "YAML",
+		".github/dependabot.yml":                    "YAML",
+		".github/ISSUE_TEMPLATE/bug_report.md":      "Markdown",
+		".gitmodules":                               "Git Config",
+		".gitattributes":                            "Git Attributes",
+		"Jenkinsfile":                               "Groovy",
+		"gradle/wrapper/gradle-wrapper.properties":  "INI",
+		"services/api/.github/workflows/deploy.yml": "GitHub Actions",
+		// Hand-written TypeScript declarations, as in Svelte's compiler
+		// (AACR-Bench PR sveltejs/svelte#16232, where reviewers commented
+		// on this very file).
+		"packages/svelte/src/compiler/phases/types.d.ts": "TypeScript",
+	}
+	skipped := map[string]string{
+		"vendor/github.com/x/y/.github/workflows/ci.yml":         "third-party code", // third-party code around it
+		".github/actions/build/node_modules/lodash/package.json": "third-party code", // a JavaScript action's dependencies
+		"node_modules/left-pad/.gitignore":                       "third-party code",
+		"node_modules/@types/node/index.d.ts":                    "third-party code",
+		".vscode/settings.json":                                  "third-party code", // editor preferences stay linguist's vendor
+		"testdata/fixture.json":                                  "test data or fixtures",
+		"spec/fixtures/.github/workflows/ci.yml":                 "test data or fixtures",
+		"dist/index.d.ts":                                        "build output in dist/",
+	}
+	var diff strings.Builder
+	for p := range kept {
+		diff.WriteString(newFileDiff(p, workflow))
+	}
+	for p := range skipped {
+		diff.WriteString(newFileDiff(p, "{}\n"))
+	}
+	got := filterOutcome(t, diff.String())
+	for p, lang := range kept {
+		if got[p] != "kept:"+lang {
+			t.Errorf("%s: %q, want it reviewed as %s", p, got[p], lang)
+		}
+	}
+	for p, why := range skipped {
+		if got[p] != why+" (linguist's vendor rules)" {
+			t.Errorf("%s: %q, want it skipped as %s", p, got[p], why)
+		}
+	}
+}
+
+// TestFilterMinifiedReasons checks that minified files say "minified",
+// whether told by name or by shape, on real minified JavaScript and CSS,
+// and that a vendored minified file keeps the vendor reason.
+func TestFilterMinifiedReasons(t *testing.T) {
+	js, css := readTestdata(t, "dayjs.min.js"), readTestdata(t, "pure-min.css")
+	diff := newFileDiff("static/dayjs.min.js", js) +
+		newFileDiff("static/dayjs.js", js) + // same bytes, no telling name
+		newFileDiff("css/pure-min.css", css) +
+		newFileDiff("css/pure.css", css) +
+		newFileDiff("vendor/dayjs/dayjs.min.js", js) +
+		newFileDiff("static/jquery.min.js", js) + // linguist's jQuery rule: third-party
+		newFileDiff("web/app.js", "(function(){var a=1})();\n//# sourceMappingURL=app.js.map\n") +
+		newFileDiff("web/main.js", "export function main() {\n  return 1;\n}\n")
+	got := filterOutcome(t, diff)
+	want := map[string]string{
+		"static/dayjs.min.js":       "minified (its name ends in `.min.js`)",
+		"static/dayjs.js":           "minified (100% of the added text is on lines of over 500 characters",
+		"css/pure-min.css":          "minified (its name ends in `-min.css`)",
+		"css/pure.css":              "minified (",
+		"vendor/dayjs/dayjs.min.js": "vendor rules",
+		"static/jquery.min.js":      "vendor rules",
+		"web/app.js":                "source-map comment",
+		"web/main.js":               "kept:JavaScript",
+	}
+	for p, w := range want {
+		if !strings.Contains(got[p], w) {
+			t.Errorf("%s: %q, want it to contain %q", p, got[p], w)
+		}
+	}
+	// The reason that used to win for *.min.js must not come back.
+	if strings.Contains(got["static/dayjs.min.js"], "vendor") {
+		t.Errorf("static/dayjs.min.js: %q names the vendor rules", got["static/dayjs.min.js"])
+	}
+}
+
+// TestFilterNeverMinifiesProse is the regression test for hand-written
+// prose skipped as "minified": real Markdown table rows and paragraph
+// lines, whose added lines average over 300 characters (the old rule), and
+// Chinese prose, whose long lines have no spaces at all.
+func TestFilterNeverMinifiesProse(t *testing.T) {
+	longLines := func(text string, min int, prefix string) string {
+		var out []string
+		for _, l := range strings.Split(text, "\n") {
+			if len(l) >= min && strings.HasPrefix(l, prefix) {
+				out = append(out, l)
+			}
+		}
+		if len(out) < 3 {
+			t.Fatalf("only %d lines of %d+ characters starting %q in the sample", len(out), min, prefix)
+		}
+		return strings.Join(out, "\n") + "\n"
+	}
+	design := readTestdata(t, "gopls-design.md")
+	tableRows := longLines(design, 275, "|")
+	paragraphs := longLines(readTestdata(t, "signature-fuzzer-README.md"), 300, "")
+	sunzi := readTestdata(t, "sunzi-bingfa-simplified-utf-8.txt")
+	chinese := longLines(sunzi, 300, "")
+	cases := map[string]string{
+		"docs/design.md":            design,
+		"docs/design-rows.md":       tableRows,
+		"cmd/fuzzer/README.md":      paragraphs,
+		"docs/sunzi.txt":            sunzi,
+		"docs/sunzi-paragraphs.txt": chinese,
+		"docs/sunzi.rst":            chinese,
+		"docs/sunzi.adoc":           chinese,
+	}
+	var diff strings.Builder
+	for p, text := range cases {
+		diff.WriteString(newFileDiff(p, text))
+	}
+	// Shape alone, without the prose language, must not call them minified
+	// either: the same lines in a file of no known language.
+	for _, p := range []string{"data/rows.dat", "data/sunzi.dat"} {
+		diff.WriteString(newFileDiff(p, map[string]string{"data/rows.dat": tableRows, "data/sunzi.dat": chinese}[p]))
+	}
+	d := mustParse(t, diff.String())
+	for _, p := range []string{"docs/design-rows.md", "cmd/fuzzer/README.md", "docs/sunzi-paragraphs.txt"} {
+		if n, avg := addedAverage(d.File(p)); avg <= 300 {
+			t.Fatalf("%s: %d added lines average %d characters; the sample must be one the old average rule skipped", p, n, avg)
+		}
+	}
+	got := filterOutcome(t, diff.String())
+	for p := range cases {
+		if !strings.HasPrefix(got[p], "kept:") {
+			t.Errorf("%s: %q, want it reviewed (prose is never minified)", p, got[p])
+		}
+	}
+	for _, p := range []string{"data/rows.dat", "data/sunzi.dat"} {
+		if !strings.HasPrefix(got[p], "kept:") {
+			t.Errorf("%s: %q, want it reviewed (its lines have the shape of prose)", p, got[p])
+		}
+	}
+}
+
+func addedAverage(f *FileDiff) (n, avg int) {
+	total := 0
+	for _, h := range f.Hunks {
+		for _, l := range h.Lines {
+			if l.Kind == LineAdded {
+				n++
+				total += len(l.Text)
+			}
+		}
+	}
+	return n, total / max(n, 1)
+}
+
+// TestFilterSkipsTooLargeFiles: a file whose diff is over maxFileTokens is
+// skipped by the filter itself, so that nothing downstream counts it.
+func TestFilterSkipsTooLargeFiles(t *testing.T) {
+	line := "\tcase \"Sunday\": return time.Sunday // a generated table row\n"
+	big := strings.Repeat(line, maxFileTokens*4/len(line)+100)
+	got := filterOutcome(t, newFileDiff("gen/table.go", big)+newFileDiff("main.go", "package main\n"))
+	if !strings.HasPrefix(got["gen/table.go"], "too large to review: its diff is about") || !strings.Contains(got["gen/table.go"], "limit of 80000") {
+		t.Errorf("gen/table.go: %q", got["gen/table.go"])
+	}
+	if got["main.go"] != "kept:Go" {
+		t.Errorf("main.go: %q", got["main.go"])
+	}
+	// Just under the cap is reviewed.
+	small := strings.Repeat(line, maxFileTokens*4/(len(line)+10)-100)
+	if got := filterOutcome(t, newFileDiff("gen/table.go", small)); got["gen/table.go"] != "kept:Go" {
+		t.Errorf("a file under the cap: %q", got["gen/table.go"])
 	}
 }

@@ -486,12 +486,23 @@ func nothingReason(d *Diff, skipped []SkippedFile) string {
 }
 
 // dryRunSummary describes the change from measured facts only. Its risk is
-// a heuristic from the router's signals, labelled as such.
+// a heuristic from the router's signals, labelled as such. Files the plan
+// leaves unreviewed (too large for the model's window) are not counted as
+// files to review, nor in the lines, languages or risk; they are listed as
+// skipped.
 func dryRunSummary(kept []ReviewFile, d tiers.Decision, plan *tiers.PlanResult) (string, string) {
-	add, del := 0, 0
+	unreviewed := map[string]bool{}
+	for _, u := range plan.Unreviewed {
+		unreviewed[u.Path] = true
+	}
+	add, del, n := 0, 0, 0
 	langs := map[string]int{}
 	risky := 0
 	for _, f := range kept {
+		if unreviewed[f.Path()] {
+			continue
+		}
+		n++
 		add += f.Additions
 		del += f.Deletions
 		if f.Language != "" {
@@ -513,9 +524,12 @@ func dryRunSummary(kept []ReviewFile, d tiers.Decision, plan *tiers.PlanResult) 
 	case add+del > 400:
 		risk = "medium"
 	}
-	s := fmt.Sprintf("Dry run: no model was called. %d file(s) to review, +%d −%d lines", len(kept), add, del)
+	s := fmt.Sprintf("Dry run: no model was called. %d file(s) to review, +%d −%d lines", n, add, del)
 	if len(ls) > 0 {
 		s += " in " + strings.Join(ls, ", ")
+	}
+	if left := len(kept) - n; left > 0 {
+		s += fmt.Sprintf("; %d more would not fit the model's window and are listed as skipped", left)
 	}
 	s += fmt.Sprintf(". The %s tier would make %d model call(s) with about %d input tokens (estimated cost $%.4f). Risk %q is a heuristic from paths and size, not a model's judgement.",
 		d.Tier, plan.Usage.Calls, plan.Usage.InputTokens, plan.Usage.CostUSD, risk)

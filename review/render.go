@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // SummaryMarker identifies reviewbot's one summary comment per PR, which
@@ -111,11 +113,87 @@ func code(s string) string {
 	return f + s + f
 }
 
+// pathText shows a path with its control characters escaped as Go quotes
+// them (\n, \t, \x1b). Git allows any byte but NUL in a path; a newline
+// would end a table row or a list item, and an escape sequence would drive
+// the reader's terminal.
+func pathText(p string) string {
+	if !strings.ContainsFunc(p, unicode.IsControl) {
+		return p
+	}
+	var b strings.Builder
+	for _, r := range p {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// cellCode renders a path or symbol as inline code inside a table cell.
+// GFM splits a row at every | that is not escaped, inside code spans too,
+// and shows \| in a cell as |, code spans included (GFM spec, "Tables
+// (extension)"). < and > need nothing: a code span shows them literally.
+func cellCode(s string) string {
+	return strings.ReplaceAll(code(pathText(s)), "|", `\|`)
+}
+
 func short(sha string) string {
 	if len(sha) > 12 {
 		return sha[:12]
 	}
 	return sha
+}
+
+// showsTeamSections reports whether a result's tier has the team tier's
+// sections (downstream impact, findings), which SPEC section 3 reserves for
+// the team tier. A dry run of the free tier computes the impact list for
+// the JSON output, but the summary does not show it.
+func showsTeamSections(r *Result) bool { return r.Tier != "free" }
+
+// locLink renders a path:line location as code, linked to that line at the
+// head commit when the repository's web address is known.
+func locLink(r *Result, loc string) string {
+	p, line := splitLocation(loc)
+	return link(code(pathText(loc)), blobURL(r.WebURL, r.Head, p, line, line))
+}
+
+// link wraps markdown text in a link, or returns it as is without a URL.
+func link(text, url string) string {
+	if url == "" {
+		return text
+	}
+	return "[" + text + "](" + url + ")"
+}
+
+// findingLink renders a finding's location as code, linked to its lines:
+// RIGHT lines at the head commit, LEFT lines at the base commit under the
+// file's old path.
+func findingLink(r *Result, f Finding) string {
+	loc := pathText(f.Path)
+	if f.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", loc, f.Line)
+		if f.StartLine > 0 && f.StartLine < f.Line {
+			loc = fmt.Sprintf("%s:%d-%d", pathText(f.Path), f.StartLine, f.Line)
+		}
+	}
+	sha, p := r.Head, f.Path
+	if f.Side == string(SideLeft) {
+		sha = r.Base
+		for _, fe := range r.Files {
+			if fe.Path == f.Path && fe.OldPath != "" {
+				p = fe.OldPath
+			}
+		}
+	}
+	start := f.Line
+	if f.StartLine > 0 {
+		start = f.StartLine
+	}
+	return link(code(loc), blobURL(r.WebURL, sha, p, start, f.Line))
 }
 
 // Markdown renders the summary comment exactly as GitHub shows it.
@@ -139,34 +217,68 @@ func Markdown(r *Result) string {
 		}
 		b.WriteString("\n\n")
 	}
+	skipped := map[string]bool{}
+	for _, s := range r.Skipped {
+		skipped[s.Path] = true
+	}
 	if len(r.Walkthrough) > 0 {
 		b.WriteString("### Walkthrough\n\n| File | Change |\n|---|---|\n")
 		for _, w := range r.Walkthrough {
-			fmt.Fprintf(&b, "| %s | %s |\n", code(w.Path), cell(w.Change))
+			fmt.Fprintf(&b, "| %s | %s |\n", cellCode(w.Path), cell(w.Change))
 		}
 		b.WriteString("\n")
 	} else if len(r.Files) > 0 {
-		b.WriteString("### Files\n\n| File | Status | Lines |\n|---|---|---|\n")
+		// Every changed file is listed; one the review left out says so
+		// here and why in the list of files not reviewed.
+		b.WriteString("### Files\n\n| File | Status | Lines | Review |\n|---|---|---|---|\n")
 		for _, f := range r.Files {
-			fmt.Fprintf(&b, "| %s | %s | +%d −%d |\n", code(f.Path), f.Status, f.Additions, f.Deletions)
+			review := "reviewed"
+			if !f.Reviewed || skipped[f.Path] {
+				review = "skipped, see below"
+			}
+			fmt.Fprintf(&b, "| %s | %s | +%d −%d | %s |\n", cellCode(f.Path), f.Status, f.Additions, f.Deletions, review)
 		}
 		b.WriteString("\n")
 	}
+	if showsTeamSections(r) {
+		writeTeamSections(&b, r)
+	}
+	if len(r.Skipped) > 0 {
+		fmt.Fprintf(&b, "<details>\n<summary>%d file(s) not reviewed</summary>\n\n| File | Reason |\n|---|---|\n", len(r.Skipped))
+		for _, s := range r.Skipped {
+			fmt.Fprintf(&b, "| %s | %s |\n", cellCode(s.Path), cell(s.Reason))
+		}
+		b.WriteString("\n</details>\n\n")
+	}
+	if len(r.Notes) > 0 {
+		b.WriteString("<details>\n<summary>Notes</summary>\n\n")
+		for _, n := range r.Notes {
+			fmt.Fprintf(&b, "- %s\n", oneLine(n))
+		}
+		b.WriteString("\n</details>\n\n")
+	}
+	b.WriteString("---\n" + footer(r) + "\n")
+	return Truncate(b.String(), MaxCommentBody)
+}
+
+// writeTeamSections renders the team tier's sections of the summary: the
+// downstream impact and the findings that are not inline comments.
+func writeTeamSections(b *strings.Builder, r *Result) {
 	if len(r.Impact) > 0 {
 		b.WriteString("### Downstream impact\n\n")
 		for _, im := range r.Impact {
-			fmt.Fprintf(&b, "- %s — %s", code(im.Symbol), oneLine(im.Summary))
+			fmt.Fprintf(b, "- %s — %s", code(im.Symbol), oneLine(im.Summary))
 			if len(im.Locations) > 0 {
 				b.WriteString(": ")
 				for i, l := range im.Locations {
 					if i == 10 {
-						fmt.Fprintf(&b, " and %d more", len(im.Locations)-10)
+						fmt.Fprintf(b, " and %d more", len(im.Locations)-10)
 						break
 					}
 					if i > 0 {
 						b.WriteString(", ")
 					}
-					b.WriteString(code(l))
+					b.WriteString(locLink(r, l))
 				}
 			}
 			b.WriteString("\n")
@@ -183,39 +295,19 @@ func Markdown(r *Result) string {
 		}
 	}
 	if inline > 0 {
-		fmt.Fprintf(&b, "**%d finding(s)** are posted as review comments.\n\n", inline)
+		fmt.Fprintf(b, "**%d finding(s)** are posted as review comments.\n\n", inline)
 	}
 	if len(off) > 0 {
 		b.WriteString("### Findings not posted inline\n\n")
 		for _, f := range off {
-			loc := f.Path
-			if f.Line > 0 {
-				loc = fmt.Sprintf("%s:%d", f.Path, f.Line)
-			}
-			fmt.Fprintf(&b, "- **%s** %s %s — %s", f.Severity, code(loc), cell(f.Title), cell(f.Body))
+			fmt.Fprintf(b, "- **%s** %s %s — %s", f.Severity, findingLink(r, f), cell(f.Title), cell(f.Body))
 			if f.AnchorReason != "" {
-				fmt.Fprintf(&b, " _(%s)_", cell(f.AnchorReason))
+				fmt.Fprintf(b, " _(%s)_", cell(f.AnchorReason))
 			}
 			b.WriteString("\n")
 		}
 		b.WriteString("\n")
 	}
-	if len(r.Skipped) > 0 {
-		fmt.Fprintf(&b, "<details>\n<summary>%d file(s) not reviewed</summary>\n\n| File | Reason |\n|---|---|\n", len(r.Skipped))
-		for _, s := range r.Skipped {
-			fmt.Fprintf(&b, "| %s | %s |\n", code(s.Path), cell(s.Reason))
-		}
-		b.WriteString("\n</details>\n\n")
-	}
-	if len(r.Notes) > 0 {
-		b.WriteString("<details>\n<summary>Notes</summary>\n\n")
-		for _, n := range r.Notes {
-			fmt.Fprintf(&b, "- %s\n", oneLine(n))
-		}
-		b.WriteString("\n</details>\n\n")
-	}
-	b.WriteString("---\n" + footer(r) + "\n")
-	return Truncate(b.String(), MaxCommentBody)
 }
 
 func footer(r *Result) string {
@@ -249,17 +341,18 @@ func Text(w io.Writer, r *Result, color bool) {
 	fmt.Fprintf(w, "  %s\n\n", r.RouteReason)
 	fmt.Fprintf(w, "%s\n\n", strings.TrimSpace(r.Summary))
 	for _, wt := range r.Walkthrough {
-		fmt.Fprintf(w, "  %s: %s\n", c("1", wt.Path), oneLine(wt.Change))
+		fmt.Fprintf(w, "  %s: %s\n", c("1", pathText(wt.Path)), oneLine(wt.Change))
 	}
 	if len(r.Walkthrough) > 0 {
 		fmt.Fprintln(w)
 	}
-	if len(r.Findings) > 0 {
+	// The free tier has no findings or impact sections (SPEC section 3).
+	if len(r.Findings) > 0 && showsTeamSections(r) {
 		fmt.Fprintln(w, c("1", fmt.Sprintf("Findings (%d)", len(r.Findings))))
 		for _, f := range r.Findings {
-			loc := fmt.Sprintf("%s:%d", f.Path, f.Line)
+			loc := fmt.Sprintf("%s:%d", pathText(f.Path), f.Line)
 			if f.StartLine > 0 && f.StartLine != f.Line {
-				loc = fmt.Sprintf("%s:%d-%d", f.Path, f.StartLine, f.Line)
+				loc = fmt.Sprintf("%s:%d-%d", pathText(f.Path), f.StartLine, f.Line)
 			}
 			fmt.Fprintf(w, "  %s %s [%s, %s] %s\n", c(sev[f.Severity], strings.ToUpper(f.Severity)), loc, f.Category, f.Anchor, oneLine(f.Title))
 			for _, l := range strings.Split(strings.TrimSpace(f.Body), "\n") {
@@ -274,12 +367,12 @@ func Text(w io.Writer, r *Result, color bool) {
 		}
 		fmt.Fprintln(w)
 	}
-	if len(r.Impact) > 0 {
+	if len(r.Impact) > 0 && showsTeamSections(r) {
 		fmt.Fprintln(w, c("1", fmt.Sprintf("Downstream impact (%d)", len(r.Impact))))
 		for _, im := range r.Impact {
-			fmt.Fprintf(w, "  %s: %s\n", im.Symbol, oneLine(im.Summary))
+			fmt.Fprintf(w, "  %s: %s\n", pathText(im.Symbol), oneLine(im.Summary))
 			for _, l := range im.Locations {
-				fmt.Fprintf(w, "      %s\n", l)
+				fmt.Fprintf(w, "      %s\n", pathText(l))
 			}
 		}
 		fmt.Fprintln(w)
@@ -287,7 +380,7 @@ func Text(w io.Writer, r *Result, color bool) {
 	if len(r.Skipped) > 0 {
 		fmt.Fprintln(w, c("1", fmt.Sprintf("Skipped (%d)", len(r.Skipped))))
 		for _, s := range r.Skipped {
-			fmt.Fprintf(w, "  %s: %s\n", s.Path, s.Reason)
+			fmt.Fprintf(w, "  %s: %s\n", pathText(s.Path), s.Reason)
 		}
 		fmt.Fprintln(w)
 	}

@@ -125,3 +125,194 @@ func TestTextColourOnlyWhenAsked(t *testing.T) {
 		t.Errorf("text:\n%s", plain.String())
 	}
 }
+
+// cellDelimiters counts the | that split a GFM table row: those not
+// escaped by a backslash.
+func cellDelimiters(row string) int {
+	n := 0
+	for i := 0; i < len(row); i++ {
+		switch row[i] {
+		case '\\':
+			i++
+		case '|':
+			n++
+		}
+	}
+	return n
+}
+
+// tableRows returns the rows of the markdown table under a heading line.
+func tableRows(t *testing.T, md, heading string) []string {
+	t.Helper()
+	i := strings.Index(md, heading)
+	if i < 0 {
+		t.Fatalf("no %q in:\n%s", heading, md)
+	}
+	var rows []string
+	started := false
+	for _, l := range strings.Split(md[i:], "\n")[1:] {
+		if strings.HasPrefix(l, "|") {
+			started = true
+			rows = append(rows, l)
+		} else if started {
+			break
+		}
+	}
+	return rows
+}
+
+// TestMarkdownTablesSurviveHostilePaths is the regression test for paths
+// that broke the summary's tables: a | split the row, a newline ended it.
+func TestMarkdownTablesSurviveHostilePaths(t *testing.T) {
+	hostile := []string{"a|b.go", "new\nline.go", "tick`s.go", "<script>x</script>.go", "esc\x1b[31m.go"}
+	r := sampleResult()
+	r.Walkthrough = nil
+	r.Skipped = nil
+	for _, p := range hostile {
+		r.Files = append(r.Files, FileEntry{Path: p, Status: "modified", Additions: 1, Reviewed: true})
+		r.Skipped = append(r.Skipped, SkippedFile{Path: p, Reason: "lock | file\nreally"})
+	}
+	md := Markdown(r)
+	files := tableRows(t, md, "### Files")
+	skipped := tableRows(t, md, "file(s) not reviewed</summary>")
+	if len(files) != 2+len(hostile) || len(skipped) != 2+len(hostile) {
+		t.Fatalf("rows: files %d, skipped %d, want %d each:\n%s", len(files), len(skipped), 2+len(hostile), md)
+	}
+	for _, row := range files {
+		if n := cellDelimiters(row); n != 5 {
+			t.Errorf("files row has %d cell delimiters, want 5: %q", n, row)
+		}
+	}
+	for _, row := range skipped {
+		if n := cellDelimiters(row); n != 3 {
+			t.Errorf("skipped row has %d cell delimiters, want 3: %q", n, row)
+		}
+	}
+	for _, want := range []string{"`a\\|b.go`", "`new\\nline.go`", "`` tick`s.go ``", "`<script>x</script>.go`", "`esc\\x1b[31m.go`"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %s", want)
+		}
+	}
+	if strings.Contains(md, "\x1b") {
+		t.Error("an escape character reached the markdown")
+	}
+	r.Walkthrough = []WalkthroughRow{{Path: "w|x.go", Change: "c"}}
+	if rows := tableRows(t, Markdown(r), "### Walkthrough"); len(rows) != 3 || cellDelimiters(rows[2]) != 3 {
+		t.Errorf("walkthrough rows = %q", rows)
+	}
+	var text bytes.Buffer
+	Text(&text, r, false)
+	if strings.Contains(text.String(), "\x1b") || !strings.Contains(text.String(), `new\nline.go: lock | file`) {
+		t.Errorf("text output does not escape control characters in paths:\n%s", text.String())
+	}
+}
+
+// TestMarkdownMarksSkippedFiles: the files table says which files were
+// reviewed, and points to the skipped list for the others, including one
+// the filter kept but the model did not review.
+func TestMarkdownMarksSkippedFiles(t *testing.T) {
+	r := sampleResult()
+	r.Walkthrough = nil
+	r.Files = []FileEntry{
+		{Path: "auth/login.go", Status: "modified", Additions: 3, Deletions: 1, Reviewed: true},
+		{Path: "go.sum", Status: "modified", Additions: 2, Reviewed: false},
+		{Path: "gen/huge.go", Status: "added", Additions: 9000, Reviewed: true},
+	}
+	r.Skipped = []SkippedFile{{Path: "go.sum", Reason: "lock file"}, {Path: "gen/huge.go", Reason: "not reviewed by the model: too large"}}
+	md := Markdown(r)
+	for _, want := range []string{
+		"| File | Status | Lines | Review |",
+		"| `auth/login.go` | modified | +3 −1 | reviewed |",
+		"| `go.sum` | modified | +2 −0 | skipped, see below |",
+		"| `gen/huge.go` | added | +9000 −0 | skipped, see below |",
+		"<summary>2 file(s) not reviewed</summary>",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+// TestMarkdownLinksLocations: with the repository's web address, impact
+// locations and findings not posted inline link to their lines, RIGHT at
+// the head commit and LEFT at the base commit under the old path.
+func TestMarkdownLinksLocations(t *testing.T) {
+	r := sampleResult()
+	r.WebURL = "https://github.com/o/r"
+	r.Impact = []Impact{{Symbol: "auth.Login", Summary: "signature changed", Locations: []string{"api/h.go:17", "docs/my file.go:3", "README"}}}
+	r.Findings = append(r.Findings,
+		Finding{Path: "auth/login.go", Line: 42, StartLine: 40, Side: "RIGHT", Severity: "minor", Category: "bug", Title: "Range", Body: "b", Anchor: "summary"},
+		Finding{Path: "auth/login.go", Line: 7, Side: "LEFT", Severity: "minor", Category: "bug", Title: "Removed", Body: "b", Anchor: "summary"},
+	)
+	r.Files = []FileEntry{{Path: "auth/login.go", OldPath: "auth/signin.go", Status: "renamed", Reviewed: true}}
+	md := Markdown(r)
+	for _, want := range []string{
+		"[`api/h.go:17`](https://github.com/o/r/blob/2222222222222222/api/h.go#L17)",
+		"[`docs/my file.go:3`](https://github.com/o/r/blob/2222222222222222/docs/my%20file.go#L3)",
+		"[`README`](https://github.com/o/r/blob/2222222222222222/README)",
+		"[`auth/login.go:90`](https://github.com/o/r/blob/2222222222222222/auth/login.go#L90)",
+		"[`auth/login.go:40-42`](https://github.com/o/r/blob/2222222222222222/auth/login.go#L40-L42)",
+		"[`auth/login.go:7`](https://github.com/o/r/blob/1111111111111111/auth/signin.go#L7)",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %s:\n%s", want, md)
+		}
+	}
+	// Without a web address nothing is linked.
+	r.WebURL = ""
+	if md := Markdown(r); strings.Contains(md, "](http") {
+		t.Errorf("links without a web address:\n%s", md)
+	}
+}
+
+// TestFreeTierShowsNoTeamSections is the regression test for a free-tier
+// result (a free dry run computes the impact list) that showed the team
+// tier's downstream impact and findings.
+func TestFreeTierShowsNoTeamSections(t *testing.T) {
+	r := sampleResult()
+	r.Tier = "free"
+	md := Markdown(r)
+	var text bytes.Buffer
+	Text(&text, r, false)
+	for name, out := range map[string]string{"markdown": md, "text": text.String()} {
+		for _, banned := range []string{"Downstream impact", "Findings", "finding(s)", "auth.Login", "Token logged"} {
+			if strings.Contains(out, banned) {
+				t.Errorf("free-tier %s shows %q:\n%s", name, banned, out)
+			}
+		}
+		if !strings.Contains(out, "Adds login") || !strings.Contains(out, "go.sum") {
+			t.Errorf("free-tier %s lost its own sections:\n%s", name, out)
+		}
+	}
+	// The team tier shows them.
+	r.Tier = "team"
+	text.Reset()
+	Text(&text, r, false)
+	if md := Markdown(r); !strings.Contains(md, "### Downstream impact") || !strings.Contains(md, "### Findings not posted inline") || !strings.Contains(text.String(), "Downstream impact (1)") {
+		t.Errorf("team tier lost its sections:\n%s\n%s", md, text.String())
+	}
+}
+
+func TestGitHubWebURL(t *testing.T) {
+	for remote, want := range map[string]string{
+		"https://github.com/reviewbot/reviewbot.git":           "https://github.com/reviewbot/reviewbot",
+		"https://github.com/reviewbot/reviewbot":               "https://github.com/reviewbot/reviewbot",
+		"https://x-access-token:ghs_secret@github.com/o/r.git": "https://github.com/o/r",
+		"git@github.com:o/r.git":                               "https://github.com/o/r",
+		"ssh://git@github.com/o/r.git":                         "https://github.com/o/r",
+		"ssh://git@github.com:22/o/r":                          "https://github.com/o/r",
+		"  git@GitHub.com:o/r.git\n":                           "https://github.com/o/r",
+		"https://gitlab.com/o/r.git":                           "",
+		"git@gitlab.com:o/r.git":                               "",
+		"https://github.com/o":                                 "",
+		"https://github.com/o/r/tree/main":                     "",
+		"/srv/git/r.git":                                       "",
+		"../r":                                                 "",
+		"https://github.com.evil.example/o/r":                  "",
+		"https://github.com/o/r%20x":                           "",
+	} {
+		if got := GitHubWebURL(remote); got != want {
+			t.Errorf("GitHubWebURL(%q) = %q, want %q", remote, got, want)
+		}
+	}
+}

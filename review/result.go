@@ -76,6 +76,13 @@ type Result struct {
 	Walkthrough []WalkthroughRow `json:"walkthrough"`
 	Files       []FileEntry      `json:"files"`
 	Planned     []PlannedCall    `json:"planned_calls,omitempty"`
+	// WebURL is the repository's web address on GitHub or GitHub
+	// Enterprise ("https://github.com/owner/name"), set by the entry point
+	// that knows the repository is there (the Action from GITHUB_SERVER_URL
+	// and GITHUB_REPOSITORY, the App from the payload, the CLI from an
+	// origin remote, see GitHubWebURL); "" otherwise. With it the summary
+	// links path:line locations to the reviewed commit.
+	WebURL string `json:"web_url,omitempty"`
 	// Notes are things a reader must know: dropped model items, hidden
 	// findings, analysis limits, configuration warnings.
 	Notes []string `json:"notes"`
