@@ -21,6 +21,7 @@ var ErrNotGitRepo = errors.New("not a git repository")
 type LocalRange struct {
 	Dir     string // top level of the work tree
 	Name    string // owner/name from the origin remote, else the directory name
+	Remote  string // the origin remote's URL, "" when there is none
 	Base    string // full SHA
 	Head    string // full SHA
 	BaseRef string // as given or chosen ("origin/HEAD", "main", ...)
@@ -102,6 +103,9 @@ func ResolveRange(ctx context.Context, dir, base, head string) (*LocalRange, err
 		return nil, fmt.Errorf("%s share no history with %s; pass --base REF", strings.Join(tried, ", "), r.HeadRef)
 	}
 	r.Name = repoName(ctx, r.Dir)
+	if out, err := git(ctx, r.Dir, "remote", "get-url", "origin"); err == nil {
+		r.Remote = strings.TrimSpace(string(out))
+	}
 	return r, nil
 }
 

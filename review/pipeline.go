@@ -49,6 +49,9 @@ type Job struct {
 	DryRun bool
 	// ShowPrompts keeps the assembled prompts of a dry run in the result.
 	ShowPrompts bool
+	// WebURL is the repository's web address on GitHub ("" when not on
+	// GitHub); the summary links path:line locations under it.
+	WebURL string
 	// Notes are carried into the result (e.g. configuration warnings).
 	Notes  []string
 	Logger *slog.Logger
@@ -67,7 +70,7 @@ func Run(ctx context.Context, job Job, model Model) (*Result, error) {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	res := newResult()
-	res.Repo, res.Base, res.Head, res.DryRun = job.Repo, job.Base, job.Head, job.DryRun
+	res.Repo, res.Base, res.Head, res.DryRun, res.WebURL = job.Repo, job.Base, job.Head, job.DryRun, job.WebURL
 	res.Notes = append(res.Notes, job.Notes...)
 
 	var content func(string) []byte
@@ -159,6 +162,7 @@ func Run(ctx context.Context, job Job, model Model) (*Result, error) {
 		}
 		for _, u := range plan.Unreviewed {
 			res.Skipped = append(res.Skipped, SkippedFile{Path: u.Path, Reason: u.Reason})
+			res.markUnreviewed(u.Path)
 		}
 		res.Summary, res.Risk = dryRunSummary(kept, decision, plan)
 		if c := job.Config.MaxCostUSD; c > 0 && plan.Usage.CostUSD > c {
@@ -190,6 +194,7 @@ func Run(ctx context.Context, job Job, model Model) (*Result, error) {
 	}
 	for _, u := range out.Unreviewed {
 		res.Skipped = append(res.Skipped, SkippedFile{Path: u.Path, Reason: "not reviewed by the model: " + u.Reason})
+		res.markUnreviewed(u.Path)
 	}
 	if n := len(out.Dropped); n > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d invalid item(s) in the model's reply were discarded: %s", n, droppedSummary(out.Dropped)))
@@ -200,6 +205,16 @@ func Run(ctx context.Context, job Job, model Model) (*Result, error) {
 	res.Findings, res.Notes = placeFindings(job.Diff, &job.Config, out.Findings, res.Notes)
 	res.DurationMS = time.Since(start).Milliseconds()
 	return res, nil
+}
+
+// markUnreviewed records that a file the filter kept was not reviewed
+// after all (the planner could not fit it, or its model call failed).
+func (r *Result) markUnreviewed(path string) {
+	for i := range r.Files {
+		if r.Files[i].Path == path {
+			r.Files[i].Reviewed = false
+		}
+	}
 }
 
 // ErrCostCap is returned when even the cheapest tier's estimate is over the

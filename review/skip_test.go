@@ -17,7 +17,7 @@ func TestRunDoesNotCountTooLargeFiles(t *testing.T) {
 	line := "\t{\"token\", 42}, // a generated row\n"
 	big := strings.Repeat(line, maxFileTokens*4/len(line)+100)
 	d := mustParse(t, newFileDiff("auth/tokens_table.go", big)+newFileDiff("main.go", "package main\n"))
-	res, err := Run(context.Background(), Job{Diff: d, Config: DefaultConfig(), Tier: tiers.Auto, DryRun: true}, nil)
+	res, err := Run(context.Background(), Job{Diff: d, Config: DefaultConfig(), Tier: tiers.Auto, DryRun: true}, tiers.NewPlanner(tiers.Config{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,9 +46,8 @@ func TestDryRunSummaryLeavesOutWhatThePlanCannotFit(t *testing.T) {
 	line := "\tsecretKeys = append(secretKeys, loadKey(i)) // hand-written\n"
 	mid := strings.Repeat(line, 30_000/len(line)) // ~7.5K tokens: over an 8K window, under maxFileTokens
 	d := mustParse(t, newFileDiff("crypto/keys.go", mid)+newFileDiff("main.go", "package main\n"))
-	job := Job{Diff: d, Config: DefaultConfig(), Tier: tiers.Free, DryRun: true,
-		Models: tiers.Config{CheapModel: "meta.llama3-8b-instruct-v1:0"}}
-	res, err := Run(context.Background(), job, nil)
+	job := Job{Diff: d, Config: DefaultConfig(), Tier: tiers.Free, DryRun: true}
+	res, err := Run(context.Background(), job, tiers.NewPlanner(tiers.Config{CheapModel: "meta.llama3-8b-instruct-v1:0"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,6 +59,11 @@ func TestDryRunSummaryLeavesOutWhatThePlanCannotFit(t *testing.T) {
 	}
 	if !strings.Contains(reason, "too large for one summary call") {
 		t.Fatalf("crypto/keys.go not listed as skipped by the planner: %+v", res.Skipped)
+	}
+	for _, f := range res.Files {
+		if f.Path == "crypto/keys.go" && f.Reviewed {
+			t.Error("files[].reviewed must be false for a file the planner left out")
+		}
 	}
 	if !strings.Contains(res.Summary, "1 file(s) to review, +1 −0 lines in Go (1); 1 more would not fit the model's window") || res.Risk != "low" {
 		t.Errorf("risk %s, summary %q", res.Risk, res.Summary)

@@ -19,7 +19,7 @@ func TestWorkflowReviewedWithItsChecklist(t *testing.T) {
 		newFileDiff(".github/CODEOWNERS", "* @go-enry/maintainers\n") +
 		newFileDiff(".github/reviewbot.yml", "tier: team\n")
 	job := Job{Diff: mustParse(t, diff), Config: DefaultConfig(), Tier: tiers.Auto, DryRun: true, ShowPrompts: true}
-	res, err := Run(context.Background(), job, nil)
+	res, err := Run(context.Background(), job, tiers.NewPlanner(tiers.Config{}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/reviewbot/reviewbot/codebase"
 	"github.com/reviewbot/reviewbot/gh"
@@ -228,6 +229,7 @@ func runPR(ctx context.Context, c *gh.Client, pub review.Publisher, req PRReques
 		BaseTree: baseTree, HeadTree: headTree, Config: cfg, MaxTier: req.MaxTier, Since: since,
 		PR:     tiers.PR{Repo: pr.Owner + "/" + pr.Repo, Number: pr.Number, Title: pr.Title, Body: pr.Body, BaseRef: pr.BaseRef, HeadRef: pr.HeadRef, HeadSHA: pr.HeadSHA},
 		DryRun: req.DryRun, Notes: notes, Logger: log,
+		WebURL: strings.TrimSuffix(pr.HTMLURL, fmt.Sprintf("/pull/%d", pr.Number)),
 	}
 	res, err := review.Run(ctx, job, model)
 	if err != nil {

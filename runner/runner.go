@@ -149,6 +149,7 @@ func Local(ctx context.Context, req LocalRequest) (*review.Result, review.Config
 		Repo: r.Name, Base: r.Base, Head: r.Head, Diff: d,
 		BaseTree: baseTree, HeadTree: headTree, PR: pr, Config: cfg,
 		DryRun: req.DryRun, ShowPrompts: req.ShowPrompts, Notes: notes, Logger: log,
+		WebURL: review.GitHubWebURL(r.Remote),
 	}
 	res, err := review.Run(ctx, job, model)
 	return res, cfg, err

@@ -69,12 +69,16 @@ var riskyWords = []string{
 // riskyExceptions are words that start like a risky word but are not.
 var riskyExceptions = []string{"author", "authors", "tokenizer", "tokenize"}
 
+// riskyNames are files whose change alters who may approve, what runs in
+// CI or where code comes from: composite actions, code owners, submodules.
+var riskyNames = []string{"action.yml", "action.yaml", "codeowners", ".gitmodules"}
+
 // IsRiskyPath reports whether a changed path touches a risky area
 // (authentication, cryptography, security, migrations, payments, CI
-// workflows).
+// workflows and actions, code owners, submodules).
 func IsRiskyPath(p string) bool {
 	lp := strings.ToLower(p)
-	if strings.HasPrefix(lp, ".github/workflows/") {
+	if strings.HasPrefix(lp, ".github/workflows/") || slices.Contains(riskyNames, path.Base(lp)) {
 		return true
 	}
 	words := strings.FieldsFunc(lp, func(r rune) bool {
