@@ -109,46 +109,54 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Accept: r.Header.Get("Accept"), Token: token, Body: string(body), Status: c.status, At: at, Write: write})
 	}()
 
-	if !strings.HasPrefix(r.URL.Path, apiPrefix) {
-		c.fail(404, "ghtest: "+r.URL.Path+" is outside the API prefix "+apiPrefix+
-			"; the client built an absolute URL instead of resolving it against its base URL", nil)
-		return
+	var segs []string
+	var rt *route
+	pathOK := strings.HasPrefix(r.URL.Path, apiPrefix)
+	if pathOK {
+		segs, pathOK = splitPath(strings.TrimPrefix(r.URL.EscapedPath(), apiPrefix))
+		segs = s.resolveRepositoryID(segs)
+		rt, c.params = match(r.Method, segs)
+		c.rt = rt
 	}
-	segs, ok := splitPath(strings.TrimPrefix(r.URL.EscapedPath(), apiPrefix))
-	if !ok {
-		c.notFound()
-		return
-	}
-	segs = s.resolveRepositoryID(segs)
-	rt, params := match(r.Method, segs)
-	c.rt, c.params = rt, params
 	// App routes take the App's JWT instead of a token.
 	appRoute := len(segs) > 0 && segs[0] == "app" || rt != nil && rt.path == "repos/{owner}/{repo}/installation"
-
+	authErr := ""
 	switch {
 	case appRoute:
 		if strings.Count(token, ".") != 2 {
-			c.fail(401, "A JSON web token could not be decoded", nil)
-			return
+			authErr = "A JSON web token could not be decoded"
 		}
 	case !hasToken && (write || len(s.tokens) > 0):
-		c.fail(401, "Requires authentication", nil)
-		return
+		authErr = "Requires authentication"
 	case hasToken && len(s.tokens) > 0 && s.tokens[token] == "":
-		c.fail(401, "Bad credentials", nil)
-		return
+		authErr = "Bad credentials"
 	}
 
-	limit := tokenLimit
-	if !hasToken {
-		limit = anonymousLimit
+	// Every response carries the rate-limit headers. Requests without a
+	// (valid) token count against the client's address, 60 an hour.
+	bucket, limit := token, tokenLimit
+	if !hasToken || authErr != "" {
+		bucket, limit = "", anonymousLimit
 	}
 	if at.Sub(s.window) > time.Hour {
 		s.window, s.used = at, map[string]int{}
 	}
-	s.used[token]++
-	used := s.used[token]
+	s.used[bucket]++
+	used := s.used[bucket]
 	c.rateHeaders(limit, limit-used, used, s.window.Add(time.Hour))
+
+	switch {
+	case !strings.HasPrefix(r.URL.Path, apiPrefix):
+		c.fail(404, "ghtest: "+r.URL.Path+" is outside the API prefix "+apiPrefix+
+			"; the client built an absolute URL instead of resolving it against its base URL", nil)
+		return
+	case !pathOK:
+		c.notFound()
+		return
+	case authErr != "":
+		c.fail(401, authErr, nil)
+		return
+	}
 
 	// Injected failures: FailNext answers instead of the endpoint,
 	// LoseNext after it.
@@ -212,7 +220,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if rt.path != "app/installations/{id}/access_tokens" {
-		owner, name := params["owner"], params["repo"]
+		owner, name := c.params["owner"], c.params["repo"]
 		c.repo = s.findRepo(owner, name)
 		if c.repo == nil {
 			c.notFound()
@@ -246,7 +254,9 @@ func credentials(r *http.Request) (string, bool) {
 	scheme, rest, _ := strings.Cut(h, " ")
 	switch strings.ToLower(scheme) {
 	case "bearer", "token":
-		return strings.TrimSpace(rest), true
+		// "Bearer " with nothing after it is an unset token, not a token.
+		tok := strings.TrimSpace(rest)
+		return tok, tok != ""
 	case "basic":
 		if raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(rest)); err == nil {
 			_, pass, _ := strings.Cut(string(raw), ":")
