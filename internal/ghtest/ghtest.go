@@ -71,6 +71,9 @@ type Server struct {
 	t   testing.TB
 	srv *httptest.Server
 
+	flightMu sync.Mutex
+	inFlight map[string]int // token → requests being served
+
 	mu        sync.Mutex
 	nextID    int64
 	repos     map[string]*repo // by "owner/name"
@@ -246,6 +249,11 @@ type Request struct {
 	At     time.Time
 	// Write is true for content-creating methods: POST, PATCH, PUT, DELETE.
 	Write bool
+	// Concurrent is how many other requests with the same token the server
+	// was still handling when this one arrived. A client that makes its
+	// requests one at a time (SPEC 5 asks it of writes) shows 0 on every
+	// request; GitHub itself only refuses past 100 concurrent requests.
+	Concurrent int
 }
 
 // New starts a fake GitHub; t.Cleanup stops it.
@@ -262,6 +270,7 @@ func New(t testing.TB) *Server {
 		tokens:          map[string]string{},
 		users:           map[string]int64{},
 		lastWrite:       map[string]time.Time{},
+		inFlight:        map[string]int{},
 		used:            map[string]int{},
 		window:          time.Now(),
 	}

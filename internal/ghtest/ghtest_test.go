@@ -1021,3 +1021,40 @@ func TestAppInstallationToken(t *testing.T) {
 	_, _, err = client(t, s, tok.GetToken()).Apps.FindRepositoryInstallation(ctx, owner, repoName)
 	apiError(t, err, 401)
 }
+
+func TestRequestsRecordOverlap(t *testing.T) {
+	s := newServer(t)
+	// A request whose body is still arriving is in flight.
+	pr, pw := io.Pipe()
+	slow, _ := http.NewRequest("POST", s.URL+"repos/acme/widgets/issues/1/comments", pr)
+	slow.Header.Set("Authorization", "Bearer t")
+	done := make(chan error, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(slow)
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	pw.Write([]byte(`{"body":`))
+	time.Sleep(200 * time.Millisecond) // let the server start on it
+	if _, _, err := client(t, s, "t").PullRequests.Get(ctx, owner, repoName, 1); err != nil {
+		t.Fatal(err)
+	}
+	pw.Write([]byte(`"late"}`))
+	pw.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := client(t, s, "t").PullRequests.Get(ctx, owner, repoName, 1); err != nil {
+		t.Fatal(err)
+	}
+	reqs := s.Requests()
+	if len(reqs) != 3 || reqs[0].Method != "GET" || reqs[0].Concurrent != 1 || reqs[1].Method != "POST" || reqs[1].Concurrent != 0 ||
+		reqs[1].Status != 201 || reqs[2].Concurrent != 0 {
+		for _, r := range reqs {
+			t.Logf("%s %s concurrent=%d status=%d", r.Method, r.Path, r.Concurrent, r.Status)
+		}
+		t.Error("want the GET made during the POST to show one request in flight, and the serial ones none")
+	}
+}

@@ -97,16 +97,29 @@ func isWrite(method string) bool {
 // write permission, secondary rate limits, then the endpoint itself.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	at := time.Now()
-	body, _ := io.ReadAll(r.Body)
 	token, hasToken := credentials(r)
 	write := isWrite(r.Method)
+	// Overlap is counted before the body is read and until the handler
+	// returns, which is before net/http flushes the response: a client
+	// that waits for each response never overlaps.
+	s.flightMu.Lock()
+	concurrent := s.inFlight[token]
+	s.inFlight[token]++
+	s.flightMu.Unlock()
+	defer func() {
+		s.flightMu.Lock()
+		s.inFlight[token]--
+		s.flightMu.Unlock()
+	}()
+	body, _ := io.ReadAll(r.Body)
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := &call{s: s, w: w, r: r, body: body, token: token}
 	defer func() {
 		s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-			Accept: r.Header.Get("Accept"), Token: token, Body: string(body), Status: c.status, At: at, Write: write})
+			Accept: r.Header.Get("Accept"), Token: token, Body: string(body), Status: c.status, At: at, Write: write,
+			Concurrent: concurrent})
 	}()
 
 	var segs []string
