@@ -237,7 +237,7 @@ type Reaction struct {
 	User      string
 }
 
-// Request is one request the server received, in arrival order.
+// Request is one request the server answered.
 type Request struct {
 	Method string
 	Path   string // as received, "/api/v3/..." included
@@ -611,11 +611,13 @@ func (s *Server) Reactions() []Reaction {
 	return append([]Reaction(nil), s.reactions...)
 }
 
-// Requests returns every request received so far, in arrival order.
+// Requests returns every request answered so far, in arrival order.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
+	out := append([]Request(nil), s.requests...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out
 }
 
 // issueComment is a stored conversation comment.

@@ -510,7 +510,7 @@ func TestSingleReviewComments(t *testing.T) {
 	// a commit, and fails.
 	_, _, err = gh.PullRequests.CreateComment(ctx, owner, repoName, 1, &github.PullRequestComment{
 		Body: ptr("not a reply"), InReplyTo: ptr(ranged.GetID())})
-	if er := apiError(t, err, 422); er.Message != "Invalid request.\n\n\"commit_id\" wasn't supplied." {
+	if er := apiError(t, err, 422); er.Message != "Invalid request.\n\n\"commit_id\", \"path\" weren't supplied." {
 		t.Errorf("message = %q", er.Message)
 	}
 
@@ -787,8 +787,11 @@ func TestCheckRuns(t *testing.T) {
 	_, _, err = gh.Checks.CreateCheckRun(ctx, owner, repoName, github.CreateCheckRunOptions{Name: "reviewbot", HeadSHA: "6666666666666666666666666666666666666666"})
 	apiError(t, err, 422)
 	_, _, err = gh.Checks.CreateCheckRun(ctx, owner, repoName, github.CreateCheckRunOptions{Name: "reviewbot", HeadSHA: headSHA,
-		Output: &github.CheckRunOutput{Title: ptr("x"), Summary: ptr("x"), Annotations: []*github.CheckRunAnnotation{{Path: ptr("a"), StartLine: ptr(1), EndLine: ptr(1), Message: ptr("m")}}}})
-	if er := apiError(t, err, 422); er.Message != "Invalid request.\n\n\"annotation_level\" wasn't supplied." {
+		Output: &github.CheckRunOutput{Title: ptr("x"), Summary: ptr("x"), Annotations: []*github.CheckRunAnnotation{
+			{Path: ptr("a"), StartLine: ptr(1), EndLine: ptr(1), Message: ptr("m")},
+			{StartLine: ptr(1), EndLine: ptr(1), Message: ptr("m")},
+		}}})
+	if er := apiError(t, err, 422); er.Message != "Invalid request.\n\n\"annotation_level\" wasn't supplied.\n\"annotation_level\", \"path\" weren't supplied." {
 		t.Errorf("annotation without level: %q", er.Message)
 	}
 }
@@ -1050,8 +1053,8 @@ func TestRequestsRecordOverlap(t *testing.T) {
 		t.Fatal(err)
 	}
 	reqs := s.Requests()
-	if len(reqs) != 3 || reqs[0].Method != "GET" || reqs[0].Concurrent != 1 || reqs[1].Method != "POST" || reqs[1].Concurrent != 0 ||
-		reqs[1].Status != 201 || reqs[2].Concurrent != 0 {
+	if len(reqs) != 3 || reqs[0].Method != "POST" || reqs[0].Concurrent != 0 || reqs[0].Status != 201 ||
+		reqs[1].Method != "GET" || reqs[1].Concurrent != 1 || reqs[2].Concurrent != 0 {
 		for _, r := range reqs {
 			t.Logf("%s %s concurrent=%d status=%d", r.Method, r.Path, r.Concurrent, r.Status)
 		}

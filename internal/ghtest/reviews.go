@@ -204,13 +204,10 @@ func (c *call) createReview() {
 	d := c.repo.commits[commitID].diff
 	anchors := make([]anchor, len(req.Comments))
 	for i, dc := range req.Comments {
+		if !c.required(map[string]bool{"path": dc.Path == nil, "body": dc.Body == nil}) {
+			return
+		}
 		switch {
-		case dc.Path == nil:
-			c.invalid(`"path" wasn't supplied.`)
-			return
-		case dc.Body == nil:
-			c.invalid(`"body" wasn't supplied.`)
-			return
 		case tooLong(*dc.Body):
 			c.reviewFail("ghtest: comment body is too long (maximum is 65536 characters; GitHub's wording for reviews is not on record)")
 			return
@@ -446,12 +443,7 @@ func (c *call) createPullComment() {
 		c.reply(p, *req.InReplyTo, *req.Body)
 		return
 	}
-	switch {
-	case req.CommitID == nil:
-		c.invalid(`"commit_id" wasn't supplied.`)
-		return
-	case req.Path == nil:
-		c.invalid(`"path" wasn't supplied.`)
+	if !c.required(map[string]bool{"commit_id": req.CommitID == nil, "path": req.Path == nil}) {
 		return
 	}
 	subject := deref(req.SubjectType)

@@ -425,6 +425,36 @@ func (c *call) notFound() { c.fail(404, "Not Found", nil) }
 // allowed; 51 were supplied.").
 func (c *call) invalid(detail string) { c.fail(422, "Invalid request.\n\n"+detail, nil) }
 
+// notSupplied words the schema check's complaint about absent required
+// fields: `"path" wasn't supplied.`, or for several, sorted,
+// `"annotation_level", "path" weren't supplied.` (humanmade/linter-bot#71).
+// It is "" when nothing is missing.
+func notSupplied(fields map[string]bool) string {
+	var names []string
+	for _, name := range sortedKeys(fields) {
+		if fields[name] {
+			names = append(names, strconv.Quote(name))
+		}
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0] + " wasn't supplied."
+	}
+	return strings.Join(names, ", ") + " weren't supplied."
+}
+
+// required answers the schema check's 422 if any of fields (name → absent)
+// is missing, and reports whether all were present.
+func (c *call) required(fields map[string]bool) bool {
+	if msg := notSupplied(fields); msg != "" {
+		c.invalid(msg)
+		return false
+	}
+	return true
+}
+
 // validation is a 422 "Validation Failed" with one field error.
 func (c *call) validation(resource, code, field, msg string) {
 	c.fail(422, "Validation Failed", []any{fieldError{Resource: resource, Code: code, Field: field, Message: msg}})
