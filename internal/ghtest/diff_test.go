@@ -221,3 +221,20 @@ func TestGitHeaderPaths(t *testing.T) {
 		}
 	}
 }
+
+func TestParseDiffWithCRLF(t *testing.T) {
+	// A file with Windows line ends: git leaves the \r on every line, the
+	// headers included when the diff was saved on Windows.
+	raw := strings.ReplaceAll(lines("diff --git a/w.txt b/w.txt", "--- a/w.txt", "+++ b/w.txt", "@@ -1,2 +1,2 @@", " a", "-b", "+c"), "\n", "\r\n")
+	d, err := parseDiff(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := d.file("w.txt")
+	if f == nil || f.Additions != 1 || f.Deletions != 1 {
+		t.Fatalf("files = %+v", d.Files)
+	}
+	if _, _, ok := f.lookup("RIGHT", 2); !ok {
+		t.Error("RIGHT 2 should be commentable")
+	}
+}

@@ -1061,3 +1061,14 @@ func TestRequestsRecordOverlap(t *testing.T) {
 		t.Error("want the GET made during the POST to show one request in flight, and the serial ones none")
 	}
 }
+
+func TestWrongJSONTypeIsASchemaError(t *testing.T) {
+	s := newServer(t)
+	c := client(t, s, "t")
+	req, _ := c.NewRequest("POST", "repos/acme/widgets/pulls/1/reviews", map[string]any{
+		"event": "COMMENT", "comments": []any{map[string]any{"path": "main.go", "line": "7", "body": "x"}}})
+	_, err := c.Do(ctx, req, nil)
+	if er := apiError(t, err, 422); er.Message != "Invalid request.\n\nFor 'properties/comments.line', string is not an integer." {
+		t.Errorf("message = %q", er.Message)
+	}
+}

@@ -524,27 +524,35 @@ func (c *call) decode(v any) bool {
 	case err == nil:
 		return true
 	case errors.As(err, &te):
-		c.invalid(fmt.Sprintf("For 'properties/%s', %s is not a %s.", te.Field, te.Value, schemaType(te.Type.String())))
+		// GitHub quotes the offending value; encoding/json only names its
+		// kind ("string", "number"), which is what the fake can say.
+		var field []string
+		for _, part := range strings.Split(te.Field, ".") {
+			if strings.ToLower(part) == part { // drop embedded Go struct names
+				field = append(field, part)
+			}
+		}
+		c.invalid(fmt.Sprintf("For 'properties/%s', %s is not %s.", strings.Join(field, "."), te.Value, schemaType(te.Type.String())))
 	default:
 		c.fail(400, "Problems parsing JSON", nil)
 	}
 	return false
 }
 
-// schemaType names a Go type as JSON schema does.
+// schemaType names a Go type as JSON schema does, with its article.
 func schemaType(goType string) string {
 	goType = strings.TrimLeft(goType, "*")
 	switch {
 	case strings.HasPrefix(goType, "int"):
-		return "integer"
+		return "an integer"
 	case goType == "string":
-		return "string"
+		return "a string"
 	case goType == "bool":
-		return "boolean"
+		return "a boolean"
 	case strings.HasPrefix(goType, "[]"):
-		return "array"
+		return "an array"
 	}
-	return "object"
+	return "an object"
 }
 
 // pageBounds reads per_page (default 30, at most 100) and page (default 1)
