@@ -237,6 +237,30 @@ func (c *call) getCheckRun() {
 	}
 }
 
+func (c *call) listCheckRuns() {
+	sha, ok := c.repo.resolve(c.params["ref"])
+	if !ok {
+		c.fail(422, "No commit found for SHA: "+c.params["ref"], nil)
+		return
+	}
+	name := c.r.URL.Query().Get("check_name")
+	var list []*CheckRun
+	for _, run := range c.repo.checkRuns {
+		if run.HeadSHA == sha && (name == "" || run.Name == name) {
+			list = append(list, run)
+		}
+	}
+	lo, hi := c.pageBounds(len(list))
+	out := struct {
+		TotalCount int            `json:"total_count"`
+		CheckRuns  []wireCheckRun `json:"check_runs"`
+	}{TotalCount: len(list), CheckRuns: []wireCheckRun{}}
+	for _, run := range list[lo:hi] {
+		out.CheckRuns = append(out.CheckRuns, c.wireCheckRun(run))
+	}
+	c.json(200, out)
+}
+
 func (c *call) wireCheckRun(run *CheckRun) wireCheckRun {
 	api := c.s.apiRepoURL(c.repo)
 	w := wireCheckRun{ID: run.ID, HeadSHA: run.HeadSHA, NodeID: nodeID("CR", run.ID), ExternalID: run.ExternalID,

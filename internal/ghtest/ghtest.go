@@ -50,7 +50,9 @@ type Server struct {
 	// gets a 403 secondary rate limit with Retry-After. GitHub's advice is
 	// to wait at least one second between writes
 	// (https://docs.github.com/rest/using-the-rest-api/best-practices-for-using-the-rest-api#pause-between-mutative-requests),
-	// so New sets 1s; 0 turns the check off. Set it before the first request.
+	// so New sets 1s; 0 turns the check off. A refused write counts as the
+	// previous one, so a client that retries at once stays refused, and one
+	// that waits Retry-After gets through. Set it before the first request.
 	MinWriteGap time.Duration
 
 	// RateLimitStatus is the status code of rate-limit refusals, primary and
@@ -88,6 +90,14 @@ type Server struct {
 	primary   int                  // queued primary-limit refusals
 	failures  []*failure
 	reactions []Reaction
+	hooks     []*hook
+}
+
+// hook is an OnNext callback.
+type hook struct {
+	method, suffix string
+	fn             func()
+	done           bool
 }
 
 // injected is one queued secondary-limit refusal.
@@ -515,6 +525,21 @@ func (s *Server) LoseNext(method, pathSuffix string, status, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures = append(s.failures, &failure{method: method, suffix: pathSuffix, status: status, left: n, after: true})
+}
+
+// OnNext runs fn once, just before the server handles the next request
+// whose method is method ("" for any) and whose path ends with pathSuffix:
+// the way to make something happen in the middle of a run, such as a push
+// landing between reading a pull request and posting its review:
+//
+//	s.OnNext("POST", "/pulls/1/reviews", func() { s.Push(owner, repo, 1, newHead, newDiff, false) })
+//
+// fn runs on the server's goroutine, outside its lock, so it may call any
+// Server method; it must not call t.Fatal (use t.Error).
+func (s *Server) OnNext(method, pathSuffix string, fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hooks = append(s.hooks, &hook{method: method, suffix: pathSuffix, fn: fn})
 }
 
 // AddIssueComment seeds a conversation comment by user on a pull request

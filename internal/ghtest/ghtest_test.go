@@ -1072,3 +1072,44 @@ func TestWrongJSONTypeIsASchemaError(t *testing.T) {
 		t.Errorf("message = %q", er.Message)
 	}
 }
+
+func TestOnNextPushesInTheMiddleOfARun(t *testing.T) {
+	s := newServer(t)
+	gh := client(t, s, "t")
+	pr, _, err := gh.PullRequests.Get(ctx, owner, repoName, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const newHead = "8888888888888888888888888888888888888888"
+	calls := 0
+	s.OnNext("POST", "/pulls/1/reviews", func() { calls++; s.Push(owner, repoName, 1, newHead, sampleDiff, true) })
+	_, _, err = gh.PullRequests.CreateReview(ctx, owner, repoName, 1, &github.PullRequestReviewRequest{
+		CommitID: ptr(pr.GetHead().GetSHA()), Event: ptr("COMMENT"), Comments: []*github.DraftReviewComment{line("main.go", 7, "RIGHT")}})
+	apiError(t, err, 422) // the head it read was force-pushed away meanwhile
+	if pr, _, _ := gh.PullRequests.Get(ctx, owner, repoName, 1); pr.GetHead().GetSHA() != newHead {
+		t.Errorf("head = %s", pr.GetHead().GetSHA())
+	}
+	rv, _, err := gh.PullRequests.CreateReview(ctx, owner, repoName, 1, &github.PullRequestReviewRequest{
+		CommitID: ptr(newHead), Event: ptr("COMMENT"), Comments: []*github.DraftReviewComment{line("main.go", 7, "RIGHT")}})
+	if err != nil || rv.GetCommitID() != newHead || calls != 1 {
+		t.Errorf("review on the new head: %v; hook ran %d times, want once", err, calls)
+	}
+}
+
+func TestListCheckRunsForRefAndGetRepo(t *testing.T) {
+	s := newServer(t)
+	gh := client(t, s, "t")
+	for _, name := range []string{"reviewbot", "other"} {
+		if _, _, err := gh.Checks.CreateCheckRun(ctx, owner, repoName, github.CreateCheckRunOptions{Name: name, HeadSHA: headSHA}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, _, err := gh.Checks.ListCheckRunsForRef(ctx, owner, repoName, headSHA, &github.ListCheckRunsOptions{CheckName: ptr("reviewbot")})
+	if err != nil || res.GetTotal() != 1 || res.CheckRuns[0].GetName() != "reviewbot" || res.CheckRuns[0].GetStatus() != "queued" {
+		t.Errorf("list = %+v, %v", res, err)
+	}
+	repo, _, err := gh.Repositories.Get(ctx, owner, repoName)
+	if err != nil || repo.GetDefaultBranch() != "main" || repo.GetFullName() != "acme/widgets" {
+		t.Errorf("repo = %+v, %v", repo, err)
+	}
+}

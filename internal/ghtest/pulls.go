@@ -116,6 +116,10 @@ func (c *call) wireRepo(r *repo, fork bool) wireRepo {
 		DefaultBranch: defaultBranch}
 }
 
+func (c *call) getRepo() {
+	c.json(200, c.wireRepo(c.repo, false))
+}
+
 func (c *call) listFiles() {
 	p, ok := c.pull()
 	if !ok {

@@ -429,21 +429,24 @@ func (c *call) createPullComment() {
 	if !c.decode(&req) {
 		return
 	}
-	if req.Body == nil {
-		c.invalid(`"body" wasn't supplied.`)
+	if req.InReplyTo != nil {
+		// "When specified, all parameters other than body in the request
+		// body are ignored."
+		if !c.required(map[string]bool{"body": req.Body == nil}) {
+			return
+		}
+		if tooLong(*req.Body) {
+			c.commentFail("body", "body is too long (maximum is 65536 characters)")
+			return
+		}
+		c.reply(p, *req.InReplyTo, *req.Body)
+		return
+	}
+	if !c.required(map[string]bool{"body": req.Body == nil, "commit_id": req.CommitID == nil, "path": req.Path == nil}) {
 		return
 	}
 	if tooLong(*req.Body) {
 		c.commentFail("body", "body is too long (maximum is 65536 characters)")
-		return
-	}
-	if req.InReplyTo != nil {
-		// "When specified, all parameters other than body in the request
-		// body are ignored."
-		c.reply(p, *req.InReplyTo, *req.Body)
-		return
-	}
-	if !c.required(map[string]bool{"commit_id": req.CommitID == nil, "path": req.Path == nil}) {
 		return
 	}
 	subject := deref(req.SubjectType)

@@ -52,6 +52,8 @@ const (
 )
 
 var routes = []route{
+	{"GET", "repos/{owner}/{repo}", "https://docs.github.com/rest/repos/repos#get-a-repository", (*call).getRepo},
+	{"GET", "repos/{owner}/{repo}/commits/{ref}/check-runs", "https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference", (*call).listCheckRuns},
 	{"GET", "repos/{owner}/{repo}/pulls/{number}", "https://docs.github.com/rest/pulls/pulls#get-a-pull-request", (*call).getPull},
 	{"GET", "repos/{owner}/{repo}/pulls/{number}/files", "https://docs.github.com/rest/pulls/pulls#list-pull-requests-files", (*call).listFiles},
 	{"GET", "repos/{owner}/{repo}/pulls/{number}/commits", "https://docs.github.com/rest/pulls/pulls#list-commits-on-a-pull-request", (*call).listCommits},
@@ -92,9 +94,10 @@ func isWrite(method string) bool {
 	return false
 }
 
-// ServeHTTP serves the fake API. Checks run in the order GitHub's front end
-// applies them: credentials, injected failures, primary rate limit, route,
-// write permission, secondary rate limits, then the endpoint itself.
+// ServeHTTP serves the fake API. Checks run in this order: API prefix,
+// credentials, injected failures, primary rate limit, route, write
+// permission, secondary rate limits (injected, then MinWriteGap), the
+// repository, then the endpoint itself.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	at := time.Now()
 	token, hasToken := credentials(r)
@@ -112,6 +115,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.flightMu.Unlock()
 	}()
 	body, _ := io.ReadAll(r.Body)
+
+	s.mu.Lock()
+	var run []func()
+	for _, h := range s.hooks {
+		if !h.done && (h.method == "" || h.method == r.Method) && strings.HasSuffix(r.URL.Path, h.suffix) {
+			h.done = true
+			run = append(run, h.fn)
+		}
+	}
+	s.mu.Unlock()
+	for _, fn := range run {
+		fn()
+	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -244,13 +260,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		real := c.w
 		rec := httptest.NewRecorder()
 		c.w = rec
-		rt.h(c)
+		rt.h(c) // carried out; its answer is lost
 		c.w = real
-		for k, v := range rec.Header() {
-			if strings.HasPrefix(strings.ToLower(k), "x-ratelimit") {
-				c.w.Header()[k] = v
-			}
-		}
 		c.fail(lose.status, statusMessage(lose.status), nil)
 		return
 	}
