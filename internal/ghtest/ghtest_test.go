@@ -846,8 +846,6 @@ func TestCompareKnowsEachPullRequestsHistory(t *testing.T) {
 		t.Errorf("after force-push: %s +%d -%d base %s files %v", c.GetStatus(), c.GetAheadBy(), c.GetBehindBy(), c.GetMergeBaseCommit().GetSHA(), files(c))
 	}
 	// A file that went back to its base content gets the reverse patch.
-	c = cmp(h2, h3)
-	_ = c
 	s.Push(owner, repoName, 1, "aaaa000000000000000000000000000000000004", b+a1, false)
 	s.Push(owner, repoName, 1, "aaaa000000000000000000000000000000000005", b, false)
 	c = cmp("aaaa000000000000000000000000000000000004", "aaaa000000000000000000000000000000000005")
