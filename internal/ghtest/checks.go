@@ -58,12 +58,7 @@ var conclusions = []string{"action_required", "cancelled", "failure", "neutral",
 // GitHub's schema and model checks do, reporting the first problem.
 func (c *call) checkRequest(req *checkRunRequest, create bool) bool {
 	if create {
-		switch {
-		case req.Name == nil:
-			c.invalid(`"name" wasn't supplied.`)
-			return false
-		case req.HeadSHA == nil:
-			c.invalid(`"head_sha" wasn't supplied.`)
+		if !c.required(map[string]bool{"name": req.Name == nil, "head_sha": req.HeadSHA == nil}) {
 			return false
 		}
 		if _, ok := c.repo.commits[*req.HeadSHA]; !ok {
@@ -98,12 +93,7 @@ func (c *call) checkRequest(req *checkRunRequest, create bool) bool {
 	if o == nil {
 		return true
 	}
-	switch {
-	case create && o.Title == nil:
-		c.invalid(`"title" wasn't supplied.`)
-		return false
-	case o.Summary == nil:
-		c.invalid(`"summary" wasn't supplied.`)
+	if !c.required(map[string]bool{"title": create && o.Title == nil, "summary": o.Summary == nil}) {
 		return false
 	}
 	for _, f := range []struct {
@@ -131,17 +121,19 @@ func (c *call) checkRequest(req *checkRunRequest, create bool) bool {
 		c.invalid(fmt.Sprintf("No more than %d items are allowed; %d were supplied.", maxAnnotations, n))
 		return false
 	}
+	// One line per incomplete annotation, as GitHub lists them.
+	var missing []string
 	for _, a := range o.Annotations {
-		for _, f := range []struct {
-			name    string
-			missing bool
-		}{{"path", a.Path == nil}, {"start_line", a.StartLine == nil}, {"end_line", a.EndLine == nil},
-			{"annotation_level", a.AnnotationLevel == nil}, {"message", a.Message == nil}} {
-			if f.missing {
-				c.invalid(fmt.Sprintf("%q wasn't supplied.", f.name))
-				return false
-			}
+		if msg := notSupplied(map[string]bool{"path": a.Path == nil, "start_line": a.StartLine == nil,
+			"end_line": a.EndLine == nil, "annotation_level": a.AnnotationLevel == nil, "message": a.Message == nil}); msg != "" {
+			missing = append(missing, msg)
 		}
+	}
+	if len(missing) > 0 {
+		c.invalid(strings.Join(missing, "\n"))
+		return false
+	}
+	for _, a := range o.Annotations {
 		switch *a.AnnotationLevel {
 		case "notice", "warning", "failure":
 		default:
@@ -243,6 +235,30 @@ func (c *call) getCheckRun() {
 	if run, ok := c.checkRun(); ok {
 		c.json(200, c.wireCheckRun(run))
 	}
+}
+
+func (c *call) listCheckRuns() {
+	sha, ok := c.repo.resolve(c.params["ref"])
+	if !ok {
+		c.fail(422, "No commit found for SHA: "+c.params["ref"], nil)
+		return
+	}
+	name := c.r.URL.Query().Get("check_name")
+	var list []*CheckRun
+	for _, run := range c.repo.checkRuns {
+		if run.HeadSHA == sha && (name == "" || run.Name == name) {
+			list = append(list, run)
+		}
+	}
+	lo, hi := c.pageBounds(len(list))
+	out := struct {
+		TotalCount int            `json:"total_count"`
+		CheckRuns  []wireCheckRun `json:"check_runs"`
+	}{TotalCount: len(list), CheckRuns: []wireCheckRun{}}
+	for _, run := range list[lo:hi] {
+		out.CheckRuns = append(out.CheckRuns, c.wireCheckRun(run))
+	}
+	c.json(200, out)
 }
 
 func (c *call) wireCheckRun(run *CheckRun) wireCheckRun {

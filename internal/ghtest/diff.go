@@ -301,6 +301,16 @@ func parseHunk(f *fileDiff, lines []string, at int) (int, error) {
 	if len(h.Lines) == 0 {
 		return 0, fmt.Errorf("diff line %d: empty hunk %q", at+1, header)
 	}
+	// A body line right after the counted ones means the header undercounts
+	// (a hand-edited diff); "--- "/"+++ " pairs and format-patch's "-- "
+	// signature are not body lines.
+	if i < len(lines) {
+		next := lines[i]
+		header := strings.HasPrefix(next, "--- ") && i+1 < len(lines) && strings.HasPrefix(lines[i+1], "+++ ")
+		if !header && next != "-- " && next != "" && strings.ContainsRune("+- ", rune(next[0])) {
+			return 0, fmt.Errorf("diff line %d: hunk %q has more lines than its header counts", i+1, h.Header)
+		}
+	}
 	f.Hunks = append(f.Hunks, h)
 	return i, nil
 }

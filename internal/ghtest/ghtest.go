@@ -50,7 +50,9 @@ type Server struct {
 	// gets a 403 secondary rate limit with Retry-After. GitHub's advice is
 	// to wait at least one second between writes
 	// (https://docs.github.com/rest/using-the-rest-api/best-practices-for-using-the-rest-api#pause-between-mutative-requests),
-	// so New sets 1s; 0 turns the check off. Set it before the first request.
+	// so New sets 1s; 0 turns the check off. A refused write counts as the
+	// previous one, so a client that retries at once stays refused, and one
+	// that waits Retry-After gets through. Set it before the first request.
 	MinWriteGap time.Duration
 
 	// RateLimitStatus is the status code of rate-limit refusals, primary and
@@ -71,6 +73,9 @@ type Server struct {
 	t   testing.TB
 	srv *httptest.Server
 
+	flightMu sync.Mutex
+	inFlight map[string]int // token → requests being served
+
 	mu        sync.Mutex
 	nextID    int64
 	repos     map[string]*repo // by "owner/name"
@@ -85,6 +90,14 @@ type Server struct {
 	primary   int                  // queued primary-limit refusals
 	failures  []*failure
 	reactions []Reaction
+	hooks     []*hook
+}
+
+// hook is an OnNext callback.
+type hook struct {
+	method, suffix string
+	fn             func()
+	done           bool
 }
 
 // injected is one queued secondary-limit refusal.
@@ -234,7 +247,7 @@ type Reaction struct {
 	User      string
 }
 
-// Request is one request the server received, in arrival order.
+// Request is one request the server answered.
 type Request struct {
 	Method string
 	Path   string // as received, "/api/v3/..." included
@@ -246,6 +259,11 @@ type Request struct {
 	At     time.Time
 	// Write is true for content-creating methods: POST, PATCH, PUT, DELETE.
 	Write bool
+	// Concurrent is how many other requests with the same token the server
+	// was still handling when this one arrived. A client that makes its
+	// requests one at a time (SPEC 5 asks it of writes) shows 0 on every
+	// request; GitHub itself only refuses past 100 concurrent requests.
+	Concurrent int
 }
 
 // New starts a fake GitHub; t.Cleanup stops it.
@@ -262,6 +280,7 @@ func New(t testing.TB) *Server {
 		tokens:          map[string]string{},
 		users:           map[string]int64{},
 		lastWrite:       map[string]time.Time{},
+		inFlight:        map[string]int{},
 		used:            map[string]int{},
 		window:          time.Now(),
 	}
@@ -508,6 +527,21 @@ func (s *Server) LoseNext(method, pathSuffix string, status, n int) {
 	s.failures = append(s.failures, &failure{method: method, suffix: pathSuffix, status: status, left: n, after: true})
 }
 
+// OnNext runs fn once, just before the server handles the next request
+// whose method is method ("" for any) and whose path ends with pathSuffix:
+// the way to make something happen in the middle of a run, such as a push
+// landing between reading a pull request and posting its review:
+//
+//	s.OnNext("POST", "/pulls/1/reviews", func() { s.Push(owner, repo, 1, newHead, newDiff, false) })
+//
+// fn runs on the server's goroutine, outside its lock, so it may call any
+// Server method; it must not call t.Fatal (use t.Error).
+func (s *Server) OnNext(method, pathSuffix string, fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hooks = append(s.hooks, &hook{method: method, suffix: pathSuffix, fn: fn})
+}
+
 // AddIssueComment seeds a conversation comment by user on a pull request
 // (a previous summary, or other users' comments to paginate through) and
 // returns its id.
@@ -602,11 +636,13 @@ func (s *Server) Reactions() []Reaction {
 	return append([]Reaction(nil), s.reactions...)
 }
 
-// Requests returns every request received so far, in arrival order.
+// Requests returns every request answered so far, in arrival order.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
+	out := append([]Request(nil), s.requests...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out
 }
 
 // issueComment is a stored conversation comment.

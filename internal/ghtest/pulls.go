@@ -116,6 +116,10 @@ func (c *call) wireRepo(r *repo, fork bool) wireRepo {
 		DefaultBranch: defaultBranch}
 }
 
+func (c *call) getRepo() {
+	c.json(200, c.wireRepo(c.repo, false))
+}
+
 func (c *call) listFiles() {
 	p, ok := c.pull()
 	if !ok {
@@ -397,16 +401,43 @@ func reverseFile(f *fileDiff) *fileDiff {
 		section := h.Header[len(hunkHeaderRE.FindString(h.Header)):]
 		rh.Header = fmt.Sprintf("@@ -%d,%d +%d,%d @@%s", rh.OldStart, rh.OldLines, rh.NewStart, rh.NewLines, section)
 		patch = append(patch, rh.Header)
+		// Swap the sides, keeping git's order within a change: deletions
+		// before additions, each "\ No newline" marker after its line.
+		var dels, adds []diffLine
+		flush := func() {
+			rh.Lines = append(append(rh.Lines, dels...), adds...)
+			dels, adds = nil, nil
+		}
+		last := byte(0)
 		for _, l := range h.Lines {
 			rl := diffLine{Kind: l.Kind, Old: l.New, New: l.Old, Text: l.Text}
 			switch l.Kind {
 			case '+':
 				rl.Kind, rl.Text = '-', "-"+l.Text[1:]
+				dels = append(dels, rl)
 			case '-':
 				rl.Kind, rl.Text = '+', "+"+l.Text[1:]
+				adds = append(adds, rl)
+			case '\\':
+				if last == '+' {
+					dels = append(dels, rl)
+				} else if last == '-' {
+					adds = append(adds, rl)
+				} else {
+					flush()
+					rh.Lines = append(rh.Lines, rl)
+				}
+			default:
+				flush()
+				rh.Lines = append(rh.Lines, rl)
 			}
-			rh.Lines = append(rh.Lines, rl)
-			patch = append(patch, rl.Text)
+			if l.Kind != '\\' {
+				last = l.Kind
+			}
+		}
+		flush()
+		for _, l := range rh.Lines {
+			patch = append(patch, l.Text)
 		}
 		r.Hunks = append(r.Hunks, rh)
 	}

@@ -204,13 +204,10 @@ func (c *call) createReview() {
 	d := c.repo.commits[commitID].diff
 	anchors := make([]anchor, len(req.Comments))
 	for i, dc := range req.Comments {
+		if !c.required(map[string]bool{"path": dc.Path == nil, "body": dc.Body == nil}) {
+			return
+		}
 		switch {
-		case dc.Path == nil:
-			c.invalid(`"path" wasn't supplied.`)
-			return
-		case dc.Body == nil:
-			c.invalid(`"body" wasn't supplied.`)
-			return
 		case tooLong(*dc.Body):
 			c.reviewFail("ghtest: comment body is too long (maximum is 65536 characters; GitHub's wording for reviews is not on record)")
 			return
@@ -432,26 +429,24 @@ func (c *call) createPullComment() {
 	if !c.decode(&req) {
 		return
 	}
-	if req.Body == nil {
-		c.invalid(`"body" wasn't supplied.`)
+	if req.InReplyTo != nil {
+		// "When specified, all parameters other than body in the request
+		// body are ignored."
+		if !c.required(map[string]bool{"body": req.Body == nil}) {
+			return
+		}
+		if tooLong(*req.Body) {
+			c.commentFail("body", "body is too long (maximum is 65536 characters)")
+			return
+		}
+		c.reply(p, *req.InReplyTo, *req.Body)
+		return
+	}
+	if !c.required(map[string]bool{"body": req.Body == nil, "commit_id": req.CommitID == nil, "path": req.Path == nil}) {
 		return
 	}
 	if tooLong(*req.Body) {
 		c.commentFail("body", "body is too long (maximum is 65536 characters)")
-		return
-	}
-	if req.InReplyTo != nil {
-		// "When specified, all parameters other than body in the request
-		// body are ignored."
-		c.reply(p, *req.InReplyTo, *req.Body)
-		return
-	}
-	switch {
-	case req.CommitID == nil:
-		c.invalid(`"commit_id" wasn't supplied.`)
-		return
-	case req.Path == nil:
-		c.invalid(`"path" wasn't supplied.`)
 		return
 	}
 	subject := deref(req.SubjectType)

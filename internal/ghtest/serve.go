@@ -52,6 +52,8 @@ const (
 )
 
 var routes = []route{
+	{"GET", "repos/{owner}/{repo}", "https://docs.github.com/rest/repos/repos#get-a-repository", (*call).getRepo},
+	{"GET", "repos/{owner}/{repo}/commits/{ref}/check-runs", "https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference", (*call).listCheckRuns},
 	{"GET", "repos/{owner}/{repo}/pulls/{number}", "https://docs.github.com/rest/pulls/pulls#get-a-pull-request", (*call).getPull},
 	{"GET", "repos/{owner}/{repo}/pulls/{number}/files", "https://docs.github.com/rest/pulls/pulls#list-pull-requests-files", (*call).listFiles},
 	{"GET", "repos/{owner}/{repo}/pulls/{number}/commits", "https://docs.github.com/rest/pulls/pulls#list-commits-on-a-pull-request", (*call).listCommits},
@@ -92,63 +94,98 @@ func isWrite(method string) bool {
 	return false
 }
 
-// ServeHTTP serves the fake API. Checks run in the order GitHub's front end
-// applies them: credentials, injected failures, primary rate limit, route,
-// write permission, secondary rate limits, then the endpoint itself.
+// ServeHTTP serves the fake API. Checks run in this order: API prefix,
+// credentials, injected failures, primary rate limit, route, write
+// permission, secondary rate limits (injected, then MinWriteGap), the
+// repository, then the endpoint itself.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	at := time.Now()
-	body, _ := io.ReadAll(r.Body)
 	token, hasToken := credentials(r)
 	write := isWrite(r.Method)
+	// Overlap is counted before the body is read and until the handler
+	// returns, which is before net/http flushes the response: a client
+	// that waits for each response never overlaps.
+	s.flightMu.Lock()
+	concurrent := s.inFlight[token]
+	s.inFlight[token]++
+	s.flightMu.Unlock()
+	defer func() {
+		s.flightMu.Lock()
+		s.inFlight[token]--
+		s.flightMu.Unlock()
+	}()
+	body, _ := io.ReadAll(r.Body)
+
+	s.mu.Lock()
+	var run []func()
+	for _, h := range s.hooks {
+		if !h.done && (h.method == "" || h.method == r.Method) && strings.HasSuffix(r.URL.Path, h.suffix) {
+			h.done = true
+			run = append(run, h.fn)
+		}
+	}
+	s.mu.Unlock()
+	for _, fn := range run {
+		fn()
+	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := &call{s: s, w: w, r: r, body: body, token: token}
 	defer func() {
 		s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-			Accept: r.Header.Get("Accept"), Token: token, Body: string(body), Status: c.status, At: at, Write: write})
+			Accept: r.Header.Get("Accept"), Token: token, Body: string(body), Status: c.status, At: at, Write: write,
+			Concurrent: concurrent})
 	}()
 
-	if !strings.HasPrefix(r.URL.Path, apiPrefix) {
-		c.fail(404, "ghtest: "+r.URL.Path+" is outside the API prefix "+apiPrefix+
-			"; the client built an absolute URL instead of resolving it against its base URL", nil)
-		return
+	var segs []string
+	var rt *route
+	pathOK := strings.HasPrefix(r.URL.Path, apiPrefix)
+	if pathOK {
+		segs, pathOK = splitPath(strings.TrimPrefix(r.URL.EscapedPath(), apiPrefix))
+		segs = s.resolveRepositoryID(segs)
+		rt, c.params = match(r.Method, segs)
+		c.rt = rt
 	}
-	segs, ok := splitPath(strings.TrimPrefix(r.URL.EscapedPath(), apiPrefix))
-	if !ok {
-		c.notFound()
-		return
-	}
-	segs = s.resolveRepositoryID(segs)
-	rt, params := match(r.Method, segs)
-	c.rt, c.params = rt, params
 	// App routes take the App's JWT instead of a token.
 	appRoute := len(segs) > 0 && segs[0] == "app" || rt != nil && rt.path == "repos/{owner}/{repo}/installation"
-
+	authErr := ""
 	switch {
 	case appRoute:
 		if strings.Count(token, ".") != 2 {
-			c.fail(401, "A JSON web token could not be decoded", nil)
-			return
+			authErr = "A JSON web token could not be decoded"
 		}
 	case !hasToken && (write || len(s.tokens) > 0):
-		c.fail(401, "Requires authentication", nil)
-		return
+		authErr = "Requires authentication"
 	case hasToken && len(s.tokens) > 0 && s.tokens[token] == "":
-		c.fail(401, "Bad credentials", nil)
-		return
+		authErr = "Bad credentials"
 	}
 
-	limit := tokenLimit
-	if !hasToken {
-		limit = anonymousLimit
+	// Every response carries the rate-limit headers. Requests without a
+	// (valid) token count against the client's address, 60 an hour.
+	bucket, limit := token, tokenLimit
+	if !hasToken || authErr != "" {
+		bucket, limit = "", anonymousLimit
 	}
 	if at.Sub(s.window) > time.Hour {
 		s.window, s.used = at, map[string]int{}
 	}
-	s.used[token]++
-	used := s.used[token]
+	s.used[bucket]++
+	used := s.used[bucket]
 	c.rateHeaders(limit, limit-used, used, s.window.Add(time.Hour))
+
+	switch {
+	case !strings.HasPrefix(r.URL.Path, apiPrefix):
+		c.fail(404, "ghtest: "+r.URL.Path+" is outside the API prefix "+apiPrefix+
+			"; the client built an absolute URL instead of resolving it against its base URL", nil)
+		return
+	case !pathOK:
+		c.notFound()
+		return
+	case authErr != "":
+		c.fail(401, authErr, nil)
+		return
+	}
 
 	// Injected failures: FailNext answers instead of the endpoint,
 	// LoseNext after it.
@@ -212,7 +249,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	if rt.path != "app/installations/{id}/access_tokens" {
-		owner, name := params["owner"], params["repo"]
+		owner, name := c.params["owner"], c.params["repo"]
 		c.repo = s.findRepo(owner, name)
 		if c.repo == nil {
 			c.notFound()
@@ -223,13 +260,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		real := c.w
 		rec := httptest.NewRecorder()
 		c.w = rec
-		rt.h(c)
+		rt.h(c) // carried out; its answer is lost
 		c.w = real
-		for k, v := range rec.Header() {
-			if strings.HasPrefix(strings.ToLower(k), "x-ratelimit") {
-				c.w.Header()[k] = v
-			}
-		}
 		c.fail(lose.status, statusMessage(lose.status), nil)
 		return
 	}
@@ -246,7 +278,9 @@ func credentials(r *http.Request) (string, bool) {
 	scheme, rest, _ := strings.Cut(h, " ")
 	switch strings.ToLower(scheme) {
 	case "bearer", "token":
-		return strings.TrimSpace(rest), true
+		// "Bearer " with nothing after it is an unset token, not a token.
+		tok := strings.TrimSpace(rest)
+		return tok, tok != ""
 	case "basic":
 		if raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(rest)); err == nil {
 			_, pass, _ := strings.Cut(string(raw), ":")
@@ -402,6 +436,36 @@ func (c *call) notFound() { c.fail(404, "Not Found", nil) }
 // allowed; 51 were supplied.").
 func (c *call) invalid(detail string) { c.fail(422, "Invalid request.\n\n"+detail, nil) }
 
+// notSupplied words the schema check's complaint about absent required
+// fields: `"path" wasn't supplied.`, or for several, sorted,
+// `"annotation_level", "path" weren't supplied.` (humanmade/linter-bot#71).
+// It is "" when nothing is missing.
+func notSupplied(fields map[string]bool) string {
+	var names []string
+	for _, name := range sortedKeys(fields) {
+		if fields[name] {
+			names = append(names, strconv.Quote(name))
+		}
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0] + " wasn't supplied."
+	}
+	return strings.Join(names, ", ") + " weren't supplied."
+}
+
+// required answers the schema check's 422 if any of fields (name → absent)
+// is missing, and reports whether all were present.
+func (c *call) required(fields map[string]bool) bool {
+	if msg := notSupplied(fields); msg != "" {
+		c.invalid(msg)
+		return false
+	}
+	return true
+}
+
 // validation is a 422 "Validation Failed" with one field error.
 func (c *call) validation(resource, code, field, msg string) {
 	c.fail(422, "Validation Failed", []any{fieldError{Resource: resource, Code: code, Field: field, Message: msg}})
@@ -471,27 +535,35 @@ func (c *call) decode(v any) bool {
 	case err == nil:
 		return true
 	case errors.As(err, &te):
-		c.invalid(fmt.Sprintf("For 'properties/%s', %s is not a %s.", te.Field, te.Value, schemaType(te.Type.String())))
+		// GitHub quotes the offending value; encoding/json only names its
+		// kind ("string", "number"), which is what the fake can say.
+		var field []string
+		for _, part := range strings.Split(te.Field, ".") {
+			if strings.ToLower(part) == part { // drop embedded Go struct names
+				field = append(field, part)
+			}
+		}
+		c.invalid(fmt.Sprintf("For 'properties/%s', %s is not %s.", strings.Join(field, "."), te.Value, schemaType(te.Type.String())))
 	default:
 		c.fail(400, "Problems parsing JSON", nil)
 	}
 	return false
 }
 
-// schemaType names a Go type as JSON schema does.
+// schemaType names a Go type as JSON schema does, with its article.
 func schemaType(goType string) string {
 	goType = strings.TrimLeft(goType, "*")
 	switch {
 	case strings.HasPrefix(goType, "int"):
-		return "integer"
+		return "an integer"
 	case goType == "string":
-		return "string"
+		return "a string"
 	case goType == "bool":
-		return "boolean"
+		return "a boolean"
 	case strings.HasPrefix(goType, "[]"):
-		return "array"
+		return "an array"
 	}
-	return "object"
+	return "an object"
 }
 
 // pageBounds reads per_page (default 30, at most 100) and page (default 1)

@@ -25,6 +25,7 @@ func (t stamp) MarshalJSON() ([]byte, error) {
 	return []byte(`"` + time.Time(t).UTC().Format("2006-01-02T15:04:05Z") + `"`), nil
 }
 
+// wireUser is a user (or bot) object.
 type wireUser struct {
 	Login     string `json:"login"`
 	ID        int64  `json:"id"`
@@ -86,6 +87,7 @@ func (r *repo) association(login string) string {
 func (s *Server) apiRepoURL(r *repo) string { return s.URL + "repos/" + r.owner + "/" + r.name }
 func webRepoURL(r *repo) string             { return webURL + "/" + r.owner + "/" + r.name }
 
+// wireRepo is the short repository object of pull requests and GET repos.
 type wireRepo struct {
 	ID            int64    `json:"id"`
 	NodeID        string   `json:"node_id"`
@@ -99,6 +101,7 @@ type wireRepo struct {
 	DefaultBranch string   `json:"default_branch"`
 }
 
+// wireBranch is a pull request's head or base.
 type wireBranch struct {
 	Label string   `json:"label"`
 	Ref   string   `json:"ref"`
@@ -107,6 +110,7 @@ type wireBranch struct {
 	Repo  wireRepo `json:"repo"`
 }
 
+// wirePull is GET /repos/{o}/{r}/pulls/{n}.
 type wirePull struct {
 	URL                 string     `json:"url"`
 	ID                  int64      `json:"id"`
@@ -147,6 +151,7 @@ type wirePull struct {
 	ChangedFiles        int        `json:"changed_files"`
 }
 
+// wireFile is one file of GET .../pulls/{n}/files and of compare.
 type wireFile struct {
 	SHA              string `json:"sha"`
 	Filename         string `json:"filename"`
@@ -161,12 +166,14 @@ type wireFile struct {
 	PreviousFilename string `json:"previous_filename,omitempty"`
 }
 
+// wireGitActor is a commit's author or committer.
 type wireGitActor struct {
 	Name  string `json:"name"`
 	Email string `json:"email"`
 	Date  stamp  `json:"date"`
 }
 
+// wireCommit is a commit of GET .../pulls/{n}/commits and of compare.
 type wireCommit struct {
 	SHA         string `json:"sha"`
 	NodeID      string `json:"node_id"`
@@ -186,12 +193,14 @@ type wireCommit struct {
 	Parents   []wireSHAURL `json:"parents"`
 }
 
+// wireSHAURL is a tree or parent reference.
 type wireSHAURL struct {
 	SHA     string `json:"sha"`
 	URL     string `json:"url"`
 	HTMLURL string `json:"html_url,omitempty"`
 }
 
+// wireCompare is GET .../compare/{base}...{head}.
 type wireCompare struct {
 	URL             string       `json:"url"`
 	HTMLURL         string       `json:"html_url"`
@@ -208,6 +217,7 @@ type wireCompare struct {
 	Files           []wireFile   `json:"files"`
 }
 
+// wireIssueComment is a conversation comment.
 type wireIssueComment struct {
 	ID                int64    `json:"id"`
 	NodeID            string   `json:"node_id"`
@@ -221,6 +231,7 @@ type wireIssueComment struct {
 	AuthorAssociation string   `json:"author_association"`
 }
 
+// wireReview is a pull request review.
 type wireReview struct {
 	ID                int64    `json:"id"`
 	NodeID            string   `json:"node_id"`
@@ -234,6 +245,8 @@ type wireReview struct {
 	AuthorAssociation string   `json:"author_association"`
 }
 
+// wireReviewComment is a review comment; line fields are null for
+// file-level comments, start fields for one-line comments.
 type wireReviewComment struct {
 	URL                 string   `json:"url"`
 	PullRequestReviewID int64    `json:"pull_request_review_id"`
@@ -262,6 +275,7 @@ type wireReviewComment struct {
 	SubjectType         string   `json:"subject_type"`
 }
 
+// wireCheckOutput is a check run's output, without its annotations.
 type wireCheckOutput struct {
 	Title            *string `json:"title"`
 	Summary          *string `json:"summary"`
@@ -270,12 +284,14 @@ type wireCheckOutput struct {
 	AnnotationsURL   string  `json:"annotations_url"`
 }
 
+// wireApp is the App a check run belongs to.
 type wireApp struct {
 	ID   int64  `json:"id"`
 	Slug string `json:"slug"`
 	Name string `json:"name"`
 }
 
+// wireCheckRun is a check run.
 type wireCheckRun struct {
 	ID          int64           `json:"id"`
 	HeadSHA     string          `json:"head_sha"`
@@ -297,6 +313,7 @@ type wireCheckRun struct {
 	PullRequests []struct{} `json:"pull_requests"`
 }
 
+// wireReaction is a reaction.
 type wireReaction struct {
 	ID        int64    `json:"id"`
 	NodeID    string   `json:"node_id"`
@@ -305,6 +322,7 @@ type wireReaction struct {
 	CreatedAt stamp    `json:"created_at"`
 }
 
+// wireContent is a file or directory entry of the contents API.
 type wireContent struct {
 	Type        string  `json:"type"`
 	Encoding    string  `json:"encoding,omitempty"`
