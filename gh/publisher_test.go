@@ -177,3 +177,53 @@ func TestCheckRunAnnotationsInBatchesOf50(t *testing.T) {
 		t.Fatalf("check runs = %d, annotations %d, updates %d", len(runs), len(runs[0].Annotations), runs[0].Updates)
 	}
 }
+
+func TestServerErrorAfterPostingDoesNotDuplicate(t *testing.T) {
+	for _, lost := range []bool{true, false} {
+		t.Run(fmt.Sprintf("landed=%v", lost), func(t *testing.T) {
+			srv, pub, _ := newPubServer(t)
+			ctx := context.Background()
+			if _, err := pub.Prior(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if lost {
+				// GitHub created the review and the summary, then answered 502.
+				srv.LoseNext("POST", "/pulls/1/reviews", 502, 1)
+				srv.LoseNext("POST", "/issues/1/comments", 502, 1)
+			} else {
+				srv.FailNext("POST", "/pulls/1/reviews", 502, 1)
+				srv.FailNext("POST", "/issues/1/comments", 502, 1)
+			}
+			rejected, err := pub.PostReview(ctx, strings.Repeat("b", 40), []review.Finding{inline(1), inline(2)})
+			if err != nil || len(rejected) != 0 {
+				t.Fatalf("rejected %v err %v", rejected, err)
+			}
+			if _, err := pub.UpsertSummary(ctx, review.SummaryMarker+"\nsummary"); err != nil {
+				t.Fatal(err)
+			}
+			comments := 0
+			for _, rv := range srv.Reviews("o", "r", 1) {
+				comments += len(rv.Comments)
+			}
+			if comments != 2 {
+				t.Errorf("%d inline comments, want exactly 2 whether or not the failed POST had landed", comments)
+			}
+			if n := len(srv.IssueComments("o", "r", 1)); n != 1 {
+				t.Errorf("%d summary comments, want exactly 1", n)
+			}
+		})
+	}
+}
+
+func TestHugeFindingBodyStillPosts(t *testing.T) {
+	srv, pub, _ := newPubServer(t)
+	f := inline(3)
+	f.Body = strings.Repeat("a very long explanation\n", 5000)
+	if rj, err := pub.PostReview(context.Background(), strings.Repeat("b", 40), []review.Finding{f}); err != nil || len(rj) != 0 {
+		t.Fatalf("rejected %v err %v", rj, err)
+	}
+	rc := srv.ReviewComments("o", "r", 1)
+	if len(rc) != 1 || len(rc[0].Body) > review.MaxCommentBody || !strings.Contains(rc[0].Body, review.FindingMarker(f.Fingerprint)) {
+		t.Fatalf("comment of %d bytes: bodies are cut to GitHub's limit and keep their marker", len(rc[0].Body))
+	}
+}
