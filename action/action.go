@@ -236,7 +236,9 @@ func Run(ctx context.Context, env Env) error {
 // overrides reads the inputs that win over the repository's file.
 func overrides(env Env) (review.Overrides, error) {
 	var ov review.Overrides
-	if v := env.input("tier"); v != "" {
+	// action.yml's default tier is auto, so INPUT_TIER always arrives;
+	// only another value is a choice that outranks the repository's file.
+	if v := env.input("tier"); v != "" && !strings.EqualFold(v, "auto") {
 		ov.Tier = review.Set(v, "input tier")
 	}
 	if v := env.input("fail-on"); v != "" {
@@ -256,8 +258,13 @@ func overrides(env Env) (review.Overrides, error) {
 // on top (inputs are the Action's flags).
 func modelConfig(env Env) tiers.Config {
 	m := tiers.ConfigFromEnv(env.Getenv)
+	// The provider input defaults to bedrock in action.yml; that default
+	// must not hide a REVIEWBOT_PROVIDER set in the job's environment.
+	if v := env.input("provider"); v != "" && !(strings.EqualFold(v, tiers.ProviderBedrock) && m.Provider != "") {
+		m.Provider = v
+	}
 	for in, dst := range map[string]*string{
-		"provider": &m.Provider, "cheap-model": &m.CheapModel, "premium-model": &m.PremiumModel,
+		"cheap-model": &m.CheapModel, "premium-model": &m.PremiumModel,
 		"openai-base-url": &m.OpenAIBaseURL, "openai-api-key": &m.OpenAIAPIKey, "aws-region": &m.Region,
 	} {
 		if v := env.input(in); v != "" {

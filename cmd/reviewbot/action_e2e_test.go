@@ -495,3 +495,24 @@ func TestActionFailOnAndIgnoredEvents(t *testing.T) {
 		t.Errorf("a bad input is a usage error naming it: exit %d %s", r.code, r.stderr)
 	}
 }
+
+func TestActionDefaultInputsLeaveTheConfigFileInCharge(t *testing.T) {
+	base, head := calcFiles()
+	p := newActionPR(t, base, head)
+	p.gh.SetFile(prOwner, prRepo, p.base, ".github/reviewbot.yml", "tier: free\nmistyped_key: 1\n")
+	answers := &reviewAnswers{}
+	answers.set(finding("calc/calc.go", 0, 5, "critical", "Add subtracts"))
+	fake := answers.bedrock(t)
+	// action.yml always passes tier=auto and provider=bedrock.
+	r := p.run("opened", p.head, map[string]string{"INPUT_TIER": "auto", "INPUT_PROVIDER": "bedrock"})
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if n := len(premiumPrompts(fake)); n != 0 {
+		t.Errorf("%d premium calls: the file's tier free must apply when the input is left at its default", n)
+	}
+	sums := summaries(p.gh.IssueComments(prOwner, prRepo, prNumber))
+	if len(sums) != 1 || !strings.Contains(sums[0].Body, "mistyped_key") {
+		t.Errorf("unknown keys in the base config are reported in the summary")
+	}
+}
