@@ -23,6 +23,7 @@ import (
 	"github.com/reviewbot/reviewbot/gh"
 	"github.com/reviewbot/reviewbot/review"
 	"github.com/reviewbot/reviewbot/runner"
+	"github.com/reviewbot/reviewbot/slash"
 	"github.com/reviewbot/reviewbot/tiers"
 )
 
@@ -83,11 +84,26 @@ type event struct {
 	} `json:"pull_request"`
 	Issue *struct {
 		Number      int       `json:"number"`
+		State       string    `json:"state"`
 		PullRequest *struct{} `json:"pull_request"`
 	} `json:"issue"`
 	Comment *struct {
-		Body string `json:"body"`
+		ID                int64  `json:"id"`
+		Body              string `json:"body"`
+		AuthorAssociation string `json:"author_association"`
+		InReplyToID       int64  `json:"in_reply_to_id"`
+		Path              string `json:"path"`
+		Line              int    `json:"line"`
+		User              struct {
+			Login string `json:"login"`
+			Type  string `json:"type"`
+		} `json:"user"`
 	} `json:"comment"`
+	Changes *struct {
+		Body *struct {
+			From string `json:"from"`
+		} `json:"body"`
+	} `json:"changes"`
 }
 
 // reviewActions are the pull_request actions that start a review.
@@ -116,6 +132,8 @@ func Run(ctx context.Context, env Env) error {
 		return review.Errorf(review.KindUsage, "GITHUB_REPOSITORY=%q is not owner/name", env.Getenv("GITHUB_REPOSITORY"))
 	}
 
+	var number int
+	var comment *slash.Event
 	switch name {
 	case "pull_request", "pull_request_target":
 		if ev.PullRequest == nil {
@@ -125,23 +143,32 @@ func Run(ctx context.Context, env Env) error {
 			notice(env.Stdout, fmt.Sprintf("reviewbot reviews pull requests when they are opened, reopened, pushed to or marked ready; nothing to do for %s.%s", name, ev.Action))
 			return nil
 		}
-	case "issue_comment":
-		if ev.Issue == nil || ev.Issue.PullRequest == nil {
+		number = ev.PullRequest.Number
+	case "issue_comment", "pull_request_review_comment":
+		c, err := commentEvent(name, &ev)
+		if err != nil {
+			return err
+		}
+		if c == nil {
 			notice(env.Stdout, "this comment is on an issue, not a pull request; reviewbot answers only in pull requests")
 			return nil
 		}
-		notice(env.Stdout, "slash commands (/review, /ask ...) are not available in this release of the reviewbot Action yet; reviews run on pull_request events")
-		return nil
+		comment, number = c, c.Number
 	default:
-		return review.Errorf(review.KindUsage, "reviewbot action handles the pull_request, pull_request_target and issue_comment events, not %q; change the workflow's `on:`", name)
+		return review.Errorf(review.KindUsage, "reviewbot action handles the pull_request, pull_request_target, issue_comment and pull_request_review_comment events, not %q; change the workflow's `on:`", name)
 	}
-
-	number := ev.PullRequest.Number
 	if number == 0 {
 		number = ev.Number
 	}
-	head := ev.PullRequest.Head.SHA
-	fork := ev.PullRequest.Head.Repo.FullName != "" && !strings.EqualFold(ev.PullRequest.Head.Repo.FullName, owner+"/"+repo)
+	head, fork := "", false
+	if ev.PullRequest != nil {
+		head = ev.PullRequest.Head.SHA
+		fork = ev.PullRequest.Head.Repo.FullName != "" && !strings.EqualFold(ev.PullRequest.Head.Repo.FullName, owner+"/"+repo)
+	}
+	if comment != nil {
+		// A comment names no head to pin to: commands act on the current one.
+		head = ""
+	}
 	log = log.With("repo", owner+"/"+repo, "pr", number, "head", head, "event", name)
 
 	ov, err := overrides(env)
@@ -178,6 +205,9 @@ func Run(ctx context.Context, env Env) error {
 	// fork run without model credentials is expected: say how to review
 	// forks and show what the review would cover.
 	dryRun := false
+	if comment != nil {
+		return answer(ctx, env, *comment, slashDeps(env, client, owner, repo, number, ov, models, apiURL, base, token, log))
+	}
 	if credErr := tiers.CredentialsAvailable(ctx, models); credErr != nil {
 		if !fork {
 			return &review.Error{Kind: review.KindUsage, Err: fmt.Errorf("no model credentials: %w; in a workflow, configure them with aws-actions/configure-aws-credentials (see the README)", credErr)}
@@ -193,7 +223,7 @@ func Run(ctx context.Context, env Env) error {
 		publisher = ro
 	}
 	out, err := runner.ReviewPR(ctx, client, publisher, runner.PRRequest{
-		Owner: owner, Repo: repo, Number: number, HeadSHA: head,
+		Owner: owner, Repo: repo, Number: number, HeadSHA: head, Automatic: true,
 		ConfigPath: env.input("config-path"), Overrides: ov, Models: models, DryRun: dryRun,
 		Workspace: workspace(env), ReadOnly: ro, Logger: log,
 		// Without a usable checkout, trees come from GitHub's tarballs;
@@ -202,6 +232,10 @@ func Run(ctx context.Context, env Env) error {
 	})
 	for _, n := range out.Notes {
 		notice(env.Stdout, n)
+	}
+	if out.Paused {
+		writeStepSummary(env, "## reviewbot\n\nAutomatic reviews are paused on this pull request (`/pause`); comment `/resume` to restart them.\n")
+		return nil
 	}
 	if err != nil {
 		if review.KindOf(err) == review.KindSuperseded {

@@ -89,7 +89,7 @@ func (p *Publisher) Prior(ctx context.Context) (*review.Prior, error) {
 			// only come from a race elsewhere and is left alone.
 			if p.summaryID == 0 && strings.Contains(body, review.SummaryMarker) {
 				p.summaryID = c.GetID()
-				prior.SummaryURL = c.GetHTMLURL()
+				prior.SummaryURL, prior.SummaryBody = c.GetHTMLURL(), body
 				prior.State, _ = review.ParseState(body)
 			}
 			for _, fp := range review.Fingerprints(body) {

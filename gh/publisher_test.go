@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -122,7 +123,7 @@ func TestPriorFindsSummaryAndFingerprintsAcrossPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if prior.State != st || prior.SummaryURL == "" {
+	if !reflect.DeepEqual(prior.State, st) || prior.SummaryURL == "" {
 		t.Errorf("prior = %+v", prior)
 	}
 	if !prior.Posted[inline(3).Fingerprint] || prior.Posted["ffffffffffffffff"] {

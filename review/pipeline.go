@@ -113,24 +113,11 @@ func Run(ctx context.Context, job Job, model Model) (*Result, error) {
 		return res, nil
 	}
 
-	// Codebase context and impact are found in the code, not by the
-	// model; a failure here degrades the review, it does not stop it.
-	var analysis *codebase.Analysis
-	if job.HeadTree != nil {
-		a, err := codebase.Analyze(ctx, codebase.Options{Base: job.BaseTree, Head: job.HeadTree, Changes: changes(kept)})
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			res.Notes = append(res.Notes, "codebase analysis failed, so the review has no context or impact list: "+err.Error())
-			log.Warn("codebase analysis failed", "err", err)
-		} else {
-			analysis = a
-			res.Notes = append(res.Notes, a.Notes...)
-		}
-	} else {
-		res.Notes = append(res.Notes, "no repository tree was available, so the review has no codebase context or impact list")
+	analysis, notes, err := analyze(ctx, job, kept, log)
+	if err != nil {
+		return nil, err
 	}
+	res.Notes = append(res.Notes, notes...)
 	if analysis != nil && (decision.Tier == tiers.Team || job.DryRun) {
 		for _, im := range analysis.Impact {
 			res.Impact = append(res.Impact, Impact{Symbol: im.Symbol, Summary: im.Summary, Locations: nonNil(im.Locations)})
@@ -172,7 +159,7 @@ func Run(ctx context.Context, job Job, model Model) (*Result, error) {
 		return res, nil
 	}
 
-	decision, err := capCost(job, model, decision, in)
+	decision, err = capCost(job, model, decision, in)
 	if err != nil {
 		return nil, err
 	}
@@ -215,6 +202,58 @@ func (r *Result) markUnreviewed(path string) {
 			r.Files[i].Reviewed = false
 		}
 	}
+}
+
+// analyze finds the codebase context and impact of the kept files. They
+// are found in the code, not by the model; a failure degrades the review
+// (said in the notes), it does not stop it. Only cancellation is an error.
+func analyze(ctx context.Context, job Job, kept []ReviewFile, log *slog.Logger) (*codebase.Analysis, []string, error) {
+	if job.HeadTree == nil {
+		return nil, []string{"no repository tree was available, so the review has no codebase context or impact list"}, nil
+	}
+	a, err := codebase.Analyze(ctx, codebase.Options{Base: job.BaseTree, Head: job.HeadTree, Changes: changes(kept)})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		log.Warn("codebase analysis failed", "err", err)
+		return nil, []string{"codebase analysis failed, so the review has no context or impact list: " + err.Error()}, nil
+	}
+	return a, a.Notes, nil
+}
+
+// Prepare assembles the model input of a job — filtered files with their
+// numbered patches, codebase context, impact — without calling or planning
+// any model: what a question about the pull request is answered from.
+// paths, when not empty, keeps only those files.
+func Prepare(ctx context.Context, job Job, paths ...string) (tiers.Input, []SkippedFile, error) {
+	log := job.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	kept, skipped := FilterFiles(job.Diff, &job.Config, func(p string) []byte {
+		if job.HeadTree == nil {
+			return nil
+		}
+		b, _ := job.HeadTree.ReadFile(ctx, p)
+		return b
+	})
+	if len(paths) > 0 {
+		var only []ReviewFile
+		for _, f := range kept {
+			for _, p := range paths {
+				if f.Path() == p {
+					only = append(only, f)
+				}
+			}
+		}
+		kept = only
+	}
+	a, _, err := analyze(ctx, job, kept, log)
+	if err != nil {
+		return tiers.Input{}, nil, err
+	}
+	return buildInput(job, kept, a), skipped, nil
 }
 
 // ErrCostCap is returned when even the cheapest tier's estimate is over the

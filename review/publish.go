@@ -58,6 +58,8 @@ type Rejected struct {
 type Prior struct {
 	// SummaryURL is the existing summary comment, "" when there is none.
 	SummaryURL string
+	// SummaryBody is that comment's text.
+	SummaryBody string
 	// State is the summary comment's hidden state.
 	State State
 	// Posted holds the fingerprints of findings already posted in any
@@ -68,8 +70,45 @@ type Prior struct {
 // State is what the summary comment remembers between runs, hidden in an
 // HTML comment so that a push can be reviewed incrementally.
 type State struct {
-	// LastReviewed is the head commit of the last review that was posted.
+	// LastReviewed is the head commit of the last team-tier review that
+	// was posted: the start of the next incremental review. A free-tier
+	// run leaves it alone, since it produced no findings.
 	LastReviewed string `json:"last_reviewed,omitempty"`
+	// Paused stops automatic reviews (/pause, /resume).
+	Paused bool `json:"paused,omitempty"`
+	// Dismissed holds the keys of findings a person closed in their
+	// thread (resolved, false positive, won't fix): fingerprints and
+	// DismissKeys, never raised again.
+	Dismissed []string `json:"dismissed,omitempty"`
+	// Premium holds the Unix times of the premium commands run in the
+	// last hour, for the per-PR rate limit.
+	Premium []int64 `json:"premium,omitempty"`
+}
+
+// DismissKey identifies a finding for dismissal independently of the
+// lines it sits on, which the fingerprint includes: a finding dismissed
+// once stays dismissed when the code around it is edited.
+func DismissKey(path, category, title string) string {
+	return Fingerprint(path, category, title, nil)
+}
+
+// IsDismissed reports whether a person closed the finding.
+func (s State) IsDismissed(f Finding) bool {
+	k := DismissKey(f.Path, f.Category, f.Title)
+	for _, d := range s.Dismissed {
+		if d == f.Fingerprint || d == k {
+			return true
+		}
+	}
+	return false
+}
+
+// WithState replaces (or adds) the state marker of a summary body.
+func WithState(body string, s State) string {
+	if loc := stateRE.FindStringIndex(body); loc != nil {
+		return body[:loc[0]] + s.Marker() + body[loc[1]:]
+	}
+	return strings.TrimRight(body, "\n") + "\n" + s.Marker()
 }
 
 const statePrefix = "<!-- reviewbot:state "
@@ -147,12 +186,33 @@ func Publish(ctx context.Context, pub Publisher, res *Result, prior *Prior, log 
 		return nil, &Error{Kind: KindSuperseded, Err: fmt.Errorf("%w: the review of %s was not posted because %s is the head now; it gets its own review", ErrSuperseded, short(res.Head), short(head))}
 	}
 	out := &Published{}
+	if prior == nil {
+		prior = &Prior{Posted: map[string]bool{}}
+	}
+	state := prior.State
+	if res.Tier == "team" {
+		state.LastReviewed = res.Head
+	}
+	// Findings a person dismissed in their thread stay away, inline and
+	// in the summary alike.
+	kept, dismissed := res.Findings[:0:0], 0
+	for _, f := range res.Findings {
+		if state.IsDismissed(f) {
+			dismissed++
+			continue
+		}
+		kept = append(kept, f)
+	}
+	res.Findings = kept
+	if dismissed > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d finding(s) dismissed earlier in their threads were not raised again", dismissed))
+	}
 	var post []Finding
 	for _, f := range res.Findings {
 		if f.Anchor == string(AnchorSummary) {
 			continue
 		}
-		if prior != nil && prior.Posted[f.Fingerprint] {
+		if prior.Posted[f.Fingerprint] {
 			out.Repeated++
 			continue
 		}
@@ -182,7 +242,7 @@ func Publish(ctx context.Context, pub Publisher, res *Result, prior *Prior, log 
 		}
 		out.Moved = len(rejected)
 	}
-	url, err := pub.UpsertSummary(ctx, SummaryBody(res, State{LastReviewed: res.Head}))
+	url, err := pub.UpsertSummary(ctx, SummaryBody(res, state))
 	if err != nil {
 		return out, fmt.Errorf("post the summary comment: %w", err)
 	}

@@ -3,15 +3,16 @@ package review
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
 
 func TestStateMarkerRoundTrip(t *testing.T) {
-	s := State{LastReviewed: "0123456789abcdef0123456789abcdef01234567"}
+	s := State{LastReviewed: "0123456789abcdef0123456789abcdef01234567", Paused: true, Dismissed: []string{"00ff00ff00ff00ff"}, Premium: []int64{1700000000}}
 	body := "## summary\n\ntext with --> and <!-- inside\n" + s.Marker()
 	got, ok := ParseState(body)
-	if !ok || got != s {
+	if !ok || !reflect.DeepEqual(got, s) {
 		t.Fatalf("ParseState = %+v, %v; want %+v", got, ok, s)
 	}
 	if _, ok := ParseState("<!-- reviewbot:state !!notbase64 -->"); ok {
@@ -198,5 +199,41 @@ func TestAnnotationCommandEscapes(t *testing.T) {
 	left := AnnotationCommand(Finding{Path: "a.go", Line: 3, Side: "LEFT", Severity: "nit", Title: "t", Body: "b"})
 	if strings.Contains(left, "line=") || !strings.HasPrefix(left, "::notice ") {
 		t.Errorf("a LEFT finding has no head line to annotate: %s", left)
+	}
+}
+
+func TestPublishKeepsStateAndDropsDismissed(t *testing.T) {
+	res := publishResult()
+	pub := &fakePublisher{head: "head1"}
+	dismissed := res.Findings[0]
+	prior := &Prior{Posted: map[string]bool{}, State: State{Paused: true, Dismissed: []string{DismissKey(dismissed.Path, dismissed.Category, dismissed.Title)}}}
+	if _, err := Publish(context.Background(), pub, res, prior, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range pub.posted {
+		if f.Fingerprint == dismissed.Fingerprint {
+			t.Error("a dismissed finding was posted again")
+		}
+	}
+	st, _ := ParseState(pub.summary)
+	if !st.Paused || len(st.Dismissed) != 1 || st.LastReviewed != "head1" {
+		t.Errorf("state = %+v: Publish keeps what earlier runs and commands recorded", st)
+	}
+	free := publishResult()
+	free.Tier, free.Findings = "free", nil
+	pub2 := &fakePublisher{head: "head1"}
+	if _, err := Publish(context.Background(), pub2, free, &Prior{State: State{LastReviewed: "old"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := ParseState(pub2.summary); st.LastReviewed != "old" {
+		t.Errorf("a free-tier run moved the incremental start to %q", st.LastReviewed)
+	}
+}
+
+func TestWithStateReplacesTheMarker(t *testing.T) {
+	body := SummaryMarker + "\ntext\n" + State{LastReviewed: "a"}.Marker()
+	got := WithState(body, State{LastReviewed: "a", Paused: true})
+	if st, _ := ParseState(got); !st.Paused || strings.Count(got, "reviewbot:state") != 1 || !strings.Contains(got, "text") {
+		t.Errorf("WithState = %q", got)
 	}
 }

@@ -49,6 +49,21 @@ func CommentBody(f Finding) string {
 	return Truncate(b.String(), MaxCommentBody-200) + "\n" + FindingMarker(f.Fingerprint)
 }
 
+// ParseCommentHeading reads the category and title back from a body
+// CommentBody wrote, so that a finding discussed in its thread can be
+// dismissed by what it says rather than only by its fingerprint.
+func ParseCommentHeading(body string) (category, title string, ok bool) {
+	line, _, _ := strings.Cut(body, "\n")
+	if !strings.HasPrefix(line, "**") {
+		return "", "", false
+	}
+	parts := strings.SplitN(line, " · ", 3)
+	if len(parts) != 3 {
+		return "", "", false
+	}
+	return parts[1], parts[2], true
+}
+
 // Truncate cuts markdown to at most limit bytes at a line boundary outside
 // any code fence, and says that it did.
 func Truncate(md string, limit int) string {

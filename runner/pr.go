@@ -24,7 +24,10 @@ type PRRequest struct {
 	HeadSHA string
 	// Full reviews the whole pull request even when an earlier run
 	// reviewed part of it.
-	Full       bool
+	Full bool
+	// Automatic marks a review no person asked for (a push): it honours
+	// /pause.
+	Automatic  bool
 	ConfigPath string // "" means .github/reviewbot.yml
 	Overrides  review.Overrides
 	Models     tiers.Config
@@ -54,6 +57,8 @@ type Outcome struct {
 	// ReadOnly reports that the token could not write, so the review went
 	// to req.ReadOnly.
 	ReadOnly bool
+	// Paused reports an automatic review skipped because of /pause.
+	Paused bool
 	// Notes are what the entry point should tell its user (warnings
 	// about permissions, the superseded head).
 	Notes []string
@@ -88,6 +93,22 @@ func ReviewPR(ctx context.Context, c *gh.Client, pub review.Publisher, req PRReq
 		out.ReadOnly = true
 		pub = req.ReadOnly
 		return true
+	}
+	prior, err := pub.Prior(ctx)
+	switch {
+	case err != nil && !errors.Is(err, gh.ErrReadOnly):
+		return out, &review.Error{Kind: review.KindUpstream, Err: err}
+	case err != nil:
+		prior = &review.Prior{}
+	}
+	if prior.Posted == nil {
+		prior.Posted = map[string]bool{}
+	}
+	out.prior = prior
+	if req.Automatic && prior.State.Paused {
+		out.Paused = true
+		out.Notes = append(out.Notes, "automatic reviews are paused on this pull request; comment /resume to restart them, or /review for one review")
+		return out, nil
 	}
 	checker, _ := pub.(review.Checker)
 	if checker != nil && !req.DryRun {
@@ -148,57 +169,16 @@ func ReviewPR(ctx context.Context, c *gh.Client, pub review.Publisher, req PRReq
 
 // runPR assembles the job from GitHub and runs the pipeline.
 func runPR(ctx context.Context, c *gh.Client, pub review.Publisher, req PRRequest, pr *gh.PullRequest, out *Outcome, log *slog.Logger) (*review.Result, error) {
-	upstream := func(err error) error { return &review.Error{Kind: review.KindUpstream, Err: err} }
-	prior, err := pub.Prior(ctx)
-	if err != nil {
-		if !errors.Is(err, gh.ErrReadOnly) {
-			return nil, upstream(err)
-		}
-		prior = &review.Prior{}
-	}
-	if prior.Posted == nil {
-		prior.Posted = map[string]bool{}
-	}
-	out.prior = prior
-
-	cfgPath := req.ConfigPath
-	if cfgPath == "" {
-		cfgPath = review.ConfigPath
-	}
-	data, ok, err := c.FileAt(ctx, pr.Owner, pr.Repo, pr.BaseSHA, cfgPath)
-	if err != nil {
-		return nil, upstream(err)
-	}
-	if !ok {
-		data = nil
-	}
-	cfg, warnings, err := review.LoadConfig(cfgPath+" (base "+pr.BaseRef+")", data, req.Overrides)
-	out.Config = cfg
-	notes := append([]string{}, out.Notes...)
-	for _, w := range warnings {
-		notes = append(notes, "configuration: "+w.String())
+	prior := out.prior
+	l, err := load(ctx, c, req, pr, log)
+	if l != nil {
+		out.Config = l.cfg
+		defer l.close()
 	}
 	if err != nil {
 		return nil, err
 	}
-
-	d, diffNotes, err := c.PullDiff(ctx, pr.Owner, pr.Repo, pr.Number)
-	if err != nil {
-		return nil, upstream(err)
-	}
-	notes = append(notes, diffNotes...)
-	if d.File(cfgPath) != nil {
-		if head, ok, err := c.FileAt(ctx, pr.Owner, pr.Repo, pr.HeadSHA, cfgPath); err == nil && ok {
-			notes = append(notes, review.CheckHeadConfig(cfgPath+" (this PR)", head)...)
-		}
-	}
-
-	// The PR diff is base...head: its left side is the merge base.
-	base := pr.BaseSHA
-	if cmp, err := c.Compare(ctx, pr.Owner, pr.Repo, pr.BaseSHA, pr.HeadSHA); err == nil && cmp.MergeBase != "" {
-		base = cmp.MergeBase
-	}
-
+	notes := append(append([]string{}, out.Notes...), l.notes...)
 	var since *review.Diff
 	if last := prior.State.LastReviewed; last != "" && !req.Full && last != pr.HeadSHA {
 		cmp, err := c.Compare(ctx, pr.Owner, pr.Repo, last, pr.HeadSHA)
@@ -214,28 +194,87 @@ func runPR(ctx context.Context, c *gh.Client, pub review.Publisher, req PRReques
 			notes = append(notes, fmt.Sprintf("the whole pull request is reviewed: the branch was force-pushed since %s, which is no longer part of its history", short(last)))
 		}
 	}
-
-	baseTree, headTree, treeNotes := trees(ctx, req, pr, base, log)
-	notes = append(notes, treeNotes...)
-	defer closeSource(headTree)
-	defer closeSource(baseTree)
-
 	model := req.Model
 	if model == nil {
 		model = Lazy(ctx, req.Models, req.DryRun)
 	}
-	job := review.Job{
-		Repo: pr.Owner + "/" + pr.Repo, Base: base, Head: pr.HeadSHA, Diff: d,
-		BaseTree: baseTree, HeadTree: headTree, Config: cfg, MaxTier: req.MaxTier, Since: since,
+	job := l.job(req, log)
+	job.Since, job.Notes = since, notes
+	return review.Run(ctx, job, model)
+}
+
+// loaded is a pull request read from GitHub with what a review, a
+// question or an impact listing needs.
+type loaded struct {
+	pr                 *gh.PullRequest
+	cfg                review.Config
+	notes              []string
+	diff               *review.Diff
+	base               string // the merge base: the PR diff's left side
+	baseTree, headTree codebase.Source
+}
+
+func (l *loaded) close() {
+	closeSource(l.headTree)
+	closeSource(l.baseTree)
+}
+
+// job is the review job of a loaded pull request.
+func (l *loaded) job(req PRRequest, log *slog.Logger) review.Job {
+	pr := l.pr
+	return review.Job{
+		Repo: pr.Owner + "/" + pr.Repo, Base: l.base, Head: pr.HeadSHA, Diff: l.diff,
+		BaseTree: l.baseTree, HeadTree: l.headTree, Config: l.cfg, MaxTier: req.MaxTier,
 		PR:     tiers.PR{Repo: pr.Owner + "/" + pr.Repo, Number: pr.Number, Title: pr.Title, Body: pr.Body, BaseRef: pr.BaseRef, HeadRef: pr.HeadRef, HeadSHA: pr.HeadSHA},
-		DryRun: req.DryRun, Notes: notes, Logger: log,
+		DryRun: req.DryRun, Notes: l.notes, Logger: log,
 		WebURL: strings.TrimSuffix(pr.HTMLURL, fmt.Sprintf("/pull/%d", pr.Number)),
 	}
-	res, err := review.Run(ctx, job, model)
-	if err != nil {
-		return nil, err
+}
+
+// load reads the configuration from the base branch, GitHub's diff, the
+// merge base and the trees. A configuration error returns the loaded
+// value too, so that callers can show what was read.
+func load(ctx context.Context, c *gh.Client, req PRRequest, pr *gh.PullRequest, log *slog.Logger) (*loaded, error) {
+	upstream := func(err error) error { return &review.Error{Kind: review.KindUpstream, Err: err} }
+	cfgPath := req.ConfigPath
+	if cfgPath == "" {
+		cfgPath = review.ConfigPath
 	}
-	return res, nil
+	data, ok, err := c.FileAt(ctx, pr.Owner, pr.Repo, pr.BaseSHA, cfgPath)
+	if err != nil {
+		return nil, upstream(err)
+	}
+	if !ok {
+		data = nil
+	}
+	l := &loaded{pr: pr}
+	cfg, warnings, err := review.LoadConfig(cfgPath+" (base "+pr.BaseRef+")", data, req.Overrides)
+	l.cfg = cfg
+	for _, w := range warnings {
+		l.notes = append(l.notes, "configuration: "+w.String())
+	}
+	if err != nil {
+		return l, err
+	}
+	d, diffNotes, err := c.PullDiff(ctx, pr.Owner, pr.Repo, pr.Number)
+	if err != nil {
+		return l, upstream(err)
+	}
+	l.diff = d
+	l.notes = append(l.notes, diffNotes...)
+	if d.File(cfgPath) != nil {
+		if head, ok, err := c.FileAt(ctx, pr.Owner, pr.Repo, pr.HeadSHA, cfgPath); err == nil && ok {
+			l.notes = append(l.notes, review.CheckHeadConfig(cfgPath+" (this PR)", head)...)
+		}
+	}
+	l.base = pr.BaseSHA
+	if cmp, err := c.Compare(ctx, pr.Owner, pr.Repo, pr.BaseSHA, pr.HeadSHA); err == nil && cmp.MergeBase != "" {
+		l.base = cmp.MergeBase
+	}
+	var treeNotes []string
+	l.baseTree, l.headTree, treeNotes = trees(ctx, req, pr, l.base, log)
+	l.notes = append(l.notes, treeNotes...)
+	return l, nil
 }
 
 // trees finds the base and head trees for codebase context: the local
