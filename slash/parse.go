@@ -47,7 +47,9 @@ type Command struct {
 }
 
 // Full reports `review full`.
-func (c Command) Full() bool { return c.Name == CmdReview && strings.EqualFold(strings.TrimSpace(c.Args), "full") }
+func (c Command) Full() bool {
+	return c.Name == CmdReview && strings.EqualFold(strings.TrimSpace(c.Args), "full")
+}
 
 // Restricted reports whether the command needs write access.
 func (c Command) Restricted() bool {
