@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/reviewbot/reviewbot/gh"
 	"github.com/reviewbot/reviewbot/review"
@@ -35,11 +36,7 @@ type AskRequest struct {
 // that file: only its patch is sent.
 func Ask(ctx context.Context, c *gh.Client, req PRRequest, q AskRequest) (*tiers.Answer, error) {
 	log := orDiscard(req.Logger)
-	pr, err := c.PullRequest(ctx, req.Owner, req.Repo, req.Number)
-	if err != nil {
-		return nil, &review.Error{Kind: review.KindUpstream, Err: err}
-	}
-	l, err := load(ctx, c, req, pr, log)
+	l, err := open(ctx, c, req, log)
 	if l != nil {
 		defer l.close()
 	}
@@ -81,15 +78,20 @@ func Ask(ctx context.Context, c *gh.Client, req PRRequest, q AskRequest) (*tiers
 	return ans, nil
 }
 
-// Impact lists the downstream impact of the pull request, found in the
-// code with no model call (a dry run of the pipeline).
-func Impact(ctx context.Context, c *gh.Client, req PRRequest) (*review.Result, error) {
-	log := orDiscard(req.Logger)
+// open reads the pull request at its current head and loads it.
+func open(ctx context.Context, c *gh.Client, req PRRequest, log *slog.Logger) (*loaded, error) {
 	pr, err := c.PullRequest(ctx, req.Owner, req.Repo, req.Number)
 	if err != nil {
 		return nil, &review.Error{Kind: review.KindUpstream, Err: err}
 	}
-	l, err := load(ctx, c, req, pr, log)
+	return load(ctx, c, req, pr, log)
+}
+
+// Impact lists the downstream impact of the pull request, found in the
+// code with no model call (a dry run of the pipeline).
+func Impact(ctx context.Context, c *gh.Client, req PRRequest) (*review.Result, error) {
+	log := orDiscard(req.Logger)
+	l, err := open(ctx, c, req, log)
 	if l != nil {
 		defer l.close()
 	}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/reviewbot/reviewbot/review"
 )
 
 // Names of the commands of SPEC section 6.
@@ -153,7 +155,7 @@ func unknownReply(word string) string {
 func suggest(word string) string {
 	best, bestD := "", 3
 	for _, k := range commands {
-		if d := editDistance(word, k.name); d < bestD {
+		if d := review.EditDistance(word, k.name); d < bestD {
 			best, bestD = k.name, d
 		}
 	}
@@ -172,26 +174,6 @@ func Help() string {
 	}
 	b.WriteString("\nCommands that spend model tokens or change this pull request need write access to the repository.")
 	return b.String()
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // Disposition is what a reply to one of reviewbot's inline comments says

@@ -201,6 +201,17 @@ func calcFiles() (base, head map[string]string) {
 	return base, head
 }
 
+// calcPR is the calc pull request with a fake model that reports "Add
+// subtracts" at severity sev on line 5.
+func calcPR(t *testing.T, sev string) (*actionPR, *reviewAnswers, *converseFake, map[string]string) {
+	t.Helper()
+	base, head := calcFiles()
+	p := newActionPR(t, base, head)
+	answers := &reviewAnswers{}
+	answers.set(finding("calc/calc.go", 0, 5, sev, "Add subtracts"))
+	return p, answers, answers.bedrock(t), head
+}
+
 func summaries(comments []ghtest.Comment) []ghtest.Comment {
 	var out []ghtest.Comment
 	for _, c := range comments {
@@ -341,11 +352,7 @@ func TestActionPostsOneSummaryAndOneReviewThenConverges(t *testing.T) {
 }
 
 func TestActionForcePushReviewsTheWholePR(t *testing.T) {
-	base, head := calcFiles()
-	p := newActionPR(t, base, head)
-	answers := &reviewAnswers{}
-	answers.set(finding("calc/calc.go", 0, 5, "major", "Add subtracts"))
-	fake := answers.bedrock(t)
+	p, _, fake, head := calcPR(t, "major")
 	if r := p.run("opened", p.head, nil); r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -367,11 +374,7 @@ func TestActionForcePushReviewsTheWholePR(t *testing.T) {
 }
 
 func TestActionStaleEventHeadPostsNothing(t *testing.T) {
-	base, head := calcFiles()
-	p := newActionPR(t, base, head)
-	answers := &reviewAnswers{}
-	answers.set(finding("calc/calc.go", 0, 5, "major", "Add subtracts"))
-	answers.bedrock(t)
+	p, _, _, _ := calcPR(t, "major")
 	old := p.head
 	p.push(map[string]string{"README.md": "# calc\n"}, false)
 	r := p.run("synchronize", old, nil)
@@ -473,11 +476,7 @@ func TestActionWithoutCredentialsOnOwnRepoIsAUsageError(t *testing.T) {
 }
 
 func TestActionFailOnAndIgnoredEvents(t *testing.T) {
-	base, head := calcFiles()
-	p := newActionPR(t, base, head)
-	answers := &reviewAnswers{}
-	answers.set(finding("calc/calc.go", 0, 5, "critical", "Add subtracts"))
-	answers.bedrock(t)
+	p, _, _, _ := calcPR(t, "critical")
 	r := p.run("labeled", p.head, nil)
 	if r.code != 0 || !strings.Contains(r.stdout, "nothing to do") || len(p.gh.Requests()) != 0 {
 		t.Fatalf("a labeled event: exit %d stdout %q, %d requests", r.code, r.stdout, len(p.gh.Requests()))

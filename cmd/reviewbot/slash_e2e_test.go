@@ -104,11 +104,7 @@ func askAnswer(t *testing.T, text string) *converseFake {
 }
 
 func TestSlashReviewByAWriterAndRefusalForOthers(t *testing.T) {
-	base, head := calcFiles()
-	p := newActionPR(t, base, head)
-	answers := &reviewAnswers{}
-	answers.set(finding("calc/calc.go", 0, 5, "major", "Add subtracts"))
-	fake := answers.bedrock(t)
+	p, _, fake, _ := calcPR(t, "major")
 	p.gh.SetPermission(prOwner, prRepo, "drive-by", "read")
 
 	id := p.gh.AddIssueComment(prOwner, prRepo, prNumber, "drive-by", "/review")
@@ -153,11 +149,7 @@ func TestSlashReviewByAWriterAndRefusalForOthers(t *testing.T) {
 }
 
 func TestSlashPauseIsHonouredByTheNextPush(t *testing.T) {
-	base, head := calcFiles()
-	p := newActionPR(t, base, head)
-	answers := &reviewAnswers{}
-	answers.set(finding("calc/calc.go", 0, 5, "major", "Add subtracts"))
-	fake := answers.bedrock(t)
+	p, _, fake, _ := calcPR(t, "major")
 	id := p.gh.AddIssueComment(prOwner, prRepo, prNumber, "maintainer", "/pause")
 	if r := p.comment("maintainer", "OWNER", "/pause", id, nil, nil); r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -187,11 +179,7 @@ func TestSlashPauseIsHonouredByTheNextPush(t *testing.T) {
 }
 
 func TestSlashAskInAThreadStaysInTheThreadAndResistsInjection(t *testing.T) {
-	base, head := calcFiles()
-	p := newActionPR(t, base, head)
-	answers := &reviewAnswers{}
-	answers.set(finding("calc/calc.go", 0, 5, "major", "Add subtracts"))
-	answers.bedrock(t)
+	p, _, _, _ := calcPR(t, "major")
 	if r := p.run("opened", p.head, nil); r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -232,11 +220,7 @@ func TestSlashAskInAThreadStaysInTheThreadAndResistsInjection(t *testing.T) {
 }
 
 func TestSlashDismissKeepsAFindingAway(t *testing.T) {
-	base, head := calcFiles()
-	p := newActionPR(t, base, head)
-	answers := &reviewAnswers{}
-	answers.set(finding("calc/calc.go", 0, 5, "major", "Add subtracts"))
-	answers.bedrock(t)
+	p, answers, _, head := calcPR(t, "major")
 	if r := p.run("opened", p.head, nil); r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
