@@ -36,6 +36,9 @@ func (t *tally) metrics() Metrics {
 	if t.reach != nil {
 		rr := *t.reach
 		rr.RecallCeiling = ratio(rr.Reachable, t.refs)
+		rr.EstInputTokensPerPR, rr.EstOutputTokensPerPR = m.InputTokensPerPR, m.OutputTokensPerPR
+		rr.EstUSDPerPR, rr.DryRunSecondsPerPR = m.USDPerPR, m.SecondsPerPR
+		m.InputTokensPerPR, m.OutputTokensPerPR, m.USDPerPR, m.SecondsPerPR = 0, 0, 0, 0
 		m.Reach = &rr
 	}
 	return m

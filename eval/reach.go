@@ -11,11 +11,15 @@ import (
 // counts them. Skipped files add the filter's or planner's reason class
 // after "file skipped: ".
 const (
-	ReasonNotInDiff     = "file not in the diff"
-	ReasonTruncated     = "hunk truncated: the file's diff does not parse"
-	ReasonFreeTier      = "routed to the free tier: no line-level review"
-	ReasonNoCall        = "file in no review call"
-	ReasonOutsideHunks  = "lines outside the diff's hunks"
+	ReasonNotInDiff    = "file not in the diff"
+	ReasonTruncated    = "hunk truncated: the file's diff does not parse"
+	ReasonFreeTier     = "routed to the free tier: no line-level review"
+	ReasonNoCall       = "file in no review call"
+	ReasonOutsideHunks = "lines outside the diff's hunks"
+	// ReasonNearHunks is ReasonOutsideHunks for a reference within the
+	// tolerance of a line the model is shown: it cannot see the lines, yet
+	// a finding on the hunk's edge would still match.
+	ReasonNearHunks     = "lines outside the diff's hunks, within --tolerance of shown lines"
 	ReasonBaselineCut   = "baseline: cut from the diff to fit the window"
 	reasonSkippedPrefix = "file skipped: "
 )
@@ -65,7 +69,7 @@ func SkipClass(reason string) string {
 // the file is in a review call and at least one line of the reference is
 // numbered in that call's patch (the R<n>/L<n> references of
 // review.NumberedPatch), read from the exact prompt text.
-func PromptReach(res *review.Result) func(Reference) string {
+func PromptReach(res *review.Result) func(Reference) (reason string, gap int) {
 	shown := map[string]map[string]bool{} // path -> "R12" -> true
 	inCall := map[string]bool{}
 	for _, c := range res.Planned {
@@ -92,28 +96,49 @@ func PromptReach(res *review.Result) func(Reference) string {
 			skipped[s.Path] = s.Reason
 		}
 	}
-	return func(r Reference) string {
-		if lines := shown[r.Path]; lines != nil && anyLine(lines, r) {
-			return ""
+	return func(r Reference) (string, int) {
+		lines := shown[r.Path]
+		if lines != nil && anyLine(lines, r) {
+			return "", 0
 		}
 		if why, ok := skipped[r.Path]; ok {
 			if strings.HasPrefix(why, "could not parse its diff") && strings.Contains(why, "truncated patch") {
-				return ReasonTruncated
+				return ReasonTruncated, -1
 			}
 			if !inCall[r.Path] {
-				return reasonSkippedPrefix + SkipClass(why)
+				return reasonSkippedPrefix + SkipClass(why), -1
 			}
 		}
 		switch {
 		case !inDiff[r.Path]:
-			return ReasonNotInDiff
+			return ReasonNotInDiff, -1
 		case res.Tier != "team":
-			return ReasonFreeTier
+			return ReasonFreeTier, -1
 		case !inCall[r.Path]:
-			return ReasonNoCall
+			return ReasonNoCall, -1
 		}
-		return ReasonOutsideHunks
+		return ReasonOutsideHunks, nearest(lines, r)
 	}
+}
+
+// nearest is the distance in lines from r to the closest shown line of its
+// side, or -1 when none is shown.
+func nearest(lines map[string]bool, r Reference) int {
+	prefix := "R"
+	if r.Side == "LEFT" {
+		prefix = "L"
+	}
+	best := -1
+	for k := range lines {
+		if !strings.HasPrefix(k, prefix) {
+			continue
+		}
+		n, _ := strconv.Atoi(k[1:])
+		if g := gap(n, n, r.StartLine, r.EndLine); best < 0 || g < best {
+			best = g
+		}
+	}
+	return best
 }
 
 // anyLine reports whether any line of r is in lines.
@@ -168,20 +193,21 @@ func promptLines(prompt, path string) map[string]bool {
 // diffReach is the reachability of a baseline prompt: a reference is seen
 // when its file is in the part of the diff the prompt holds and a line of
 // it is a line of a hunk.
-func diffReach(full, sent *review.Diff) func(Reference) string {
-	return func(r Reference) string {
+func diffReach(full, sent *review.Diff) func(Reference) (string, int) {
+	return func(r Reference) (string, int) {
 		f := sent.File(r.Path)
 		if f == nil {
 			if full.File(r.Path) != nil {
-				return ReasonBaselineCut
+				return ReasonBaselineCut, -1
 			}
 			for _, u := range full.Unparsed {
 				if u.Path == r.Path {
-					return ReasonTruncated
+					return ReasonTruncated, -1
 				}
 			}
-			return ReasonNotInDiff
+			return ReasonNotInDiff, -1
 		}
+		best := -1
 		for _, h := range f.Hunks {
 			for _, l := range h.Lines {
 				n := l.NewLine
@@ -191,11 +217,15 @@ func diffReach(full, sent *review.Diff) func(Reference) string {
 				if (r.Side == "LEFT" && l.Kind == review.LineAdded) || (r.Side != "LEFT" && l.Kind == review.LineDeleted) {
 					continue
 				}
-				if n >= r.StartLine && n <= r.EndLine {
-					return ""
+				g := gap(n, n, r.StartLine, r.EndLine)
+				if g == 0 {
+					return "", 0
+				}
+				if best < 0 || g < best {
+					best = g
 				}
 			}
 		}
-		return ReasonOutsideHunks
+		return ReasonOutsideHunks, best
 	}
 }

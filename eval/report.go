@@ -38,11 +38,17 @@ type Metrics struct {
 
 // Reach is what eval --dry-run adds: how many references the premium
 // prompt would show the model, why the others would not be seen, and the
-// resulting ceiling of recall.
+// resulting ceiling of recall. A dry run leaves SPEC's model-dependent
+// figures (tokens, dollars, seconds) at zero and reports the planner's
+// estimates and its own time here instead.
 type Reach struct {
-	Reachable     int            `json:"reachable"`
-	Unreachable   map[string]int `json:"unreachable"`
-	RecallCeiling float64        `json:"recall_ceiling"`
+	Reachable            int            `json:"reachable"`
+	Unreachable          map[string]int `json:"unreachable"`
+	RecallCeiling        float64        `json:"recall_ceiling"`
+	EstInputTokensPerPR  float64        `json:"estimated_input_tokens_per_pr"`
+	EstOutputTokensPerPR float64        `json:"estimated_output_tokens_per_pr"`
+	EstUSDPerPR          float64        `json:"estimated_usd_per_pr"`
+	DryRunSecondsPerPR   float64        `json:"dry_run_seconds_per_pr"`
 }
 
 // PRResult is one pull request's line of the report.
@@ -64,6 +70,8 @@ type PRResult struct {
 	OutputTokens  int64   `json:"output_tokens"`
 	USD           float64 `json:"usd"`
 	Seconds       float64 `json:"seconds"`
+	// EstimatedUSD is a dry run's estimate of the review's cost.
+	EstimatedUSD float64 `json:"estimated_usd,omitempty"`
 	*Reach
 	// Unseen lists, in a dry run, each reference the model would not see,
 	// with the reason.
@@ -146,7 +154,7 @@ func (r *Report) tables(w io.Writer, md bool) error {
 	rows := [][]string{}
 	header := []string{"", "PRs", "refs", "findings", "matched", "precision", "recall", "F1", "per PR", "noise", "clean FA", "in tok/PR", "out tok/PR", "USD/PR", "s/PR"}
 	if ri.DryRun {
-		header = []string{"", "PRs", "refs", "reachable", "recall ceiling", "in tok/PR", "USD/PR (est.)", "s/PR"}
+		header = []string{"", "PRs", "refs", "reachable", "recall ceiling", "est. in tok/PR", "est. USD/PR", "dry-run s/PR"}
 	}
 	row := func(name string, m Metrics) []string {
 		if ri.DryRun {
@@ -154,7 +162,11 @@ func (r *Report) tables(w io.Writer, md bool) error {
 			if m.Reach != nil {
 				reach, ceil = m.Reachable, m.RecallCeiling
 			}
-			return []string{name, itoa(m.PRs), itoa(m.References), itoa(reach), dec3(ceil), dec0(m.InputTokensPerPR), dec4(m.USDPerPR), dec2(m.SecondsPerPR)}
+			var est Reach
+			if m.Reach != nil {
+				est = *m.Reach
+			}
+			return []string{name, itoa(m.PRs), itoa(m.References), itoa(reach), dec3(ceil), dec0(est.EstInputTokensPerPR), dec4(est.EstUSDPerPR), dec2(est.DryRunSecondsPerPR)}
 		}
 		return []string{name, itoa(m.PRs), itoa(m.References), itoa(m.Findings), itoa(m.Matched), dec3(m.Precision), dec3(m.Recall), dec3(m.F1),
 			dec2(m.CommentsPerPR), itoa(m.Noise), itoa(m.FalseAlarmsClean), dec0(m.InputTokensPerPR), dec0(m.OutputTokensPerPR), dec4(m.USDPerPR), dec2(m.SecondsPerPR)}
@@ -200,7 +212,7 @@ func (r *Report) tables(w io.Writer, md bool) error {
 			if p.Reach != nil {
 				reach = p.Reachable
 			}
-			ps = append(ps, []string{p.ID, p.Language, itoa(p.References), itoa(reach), dec4(p.USD), status})
+			ps = append(ps, []string{p.ID, p.Language, itoa(p.References), itoa(reach), dec4(p.EstimatedUSD), status})
 			continue
 		}
 		judged := ""
@@ -210,7 +222,7 @@ func (r *Report) tables(w io.Writer, md bool) error {
 		ps = append(ps, []string{p.ID, p.Language, itoa(p.References), itoa(p.Findings), itoa(p.Matched), judged, itoa(p.Noise), dec4(p.USD), dec1(p.Seconds), status})
 	}
 	if ri.DryRun {
-		table(&b, md, []string{"PR", "language", "refs", "reachable", "USD (est.)", "status"}, ps)
+		table(&b, md, []string{"PR", "language", "refs", "reachable", "est. USD", "status"}, ps)
 	} else {
 		table(&b, md, []string{"PR", "language", "refs", "findings", "matched", "judged", "noise", "USD", "s", "status"}, ps)
 	}

@@ -26,8 +26,10 @@ type Outcome struct {
 	// shows the lines around each pair from it.
 	Diff *review.Diff
 	// Seen, set by dry runs, returns "" for a reference whose lines the
-	// model would be shown, else the reason it would not see them.
-	Seen  func(Reference) string
+	// model would be shown, else the reason it would not see them and,
+	// for lines outside the hunks, the distance to the closest line it
+	// would see (-1: none).
+	Seen  func(Reference) (reason string, gap int)
 	Notes []string
 }
 
@@ -164,9 +166,14 @@ func reviewOne(ctx context.Context, rec *record, opt Options) (judgeUSD float64,
 	if opt.DryRun {
 		rec.unseen = make([]string, len(rec.entry.References))
 		for i, r := range rec.entry.References {
-			if out.Seen != nil {
-				rec.unseen[i] = out.Seen(r)
+			if out.Seen == nil {
+				continue
 			}
+			why, g := out.Seen(r)
+			if why == ReasonOutsideHunks && g >= 0 && g <= opt.Tolerance {
+				why = ReasonNearHunks
+			}
+			rec.unseen[i] = why
 		}
 		return 0, 0
 	}
@@ -210,17 +217,18 @@ func prResult(rec *record, opt Options) PRResult {
 	u := rec.out.Usage
 	p.InputTokens, p.OutputTokens = u.InputTokens+u.CacheReadTokens+u.CacheWriteTokens, u.OutputTokens
 	p.USD, p.Seconds = u.CostUSD, rec.out.Duration.Seconds()
+	if opt.DryRun {
+		p.InputTokens, p.OutputTokens, p.USD, p.Seconds = 0, 0, 0, 0
+		p.EstimatedUSD = u.CostUSD
+	}
 	if rec.judged != nil || (opt.Judge != nil && !opt.DryRun && rec.err == "") {
 		n := len(rec.judged)
 		p.JudgedMatched = &n
 	}
 	if opt.DryRun && rec.unseen != nil {
 		t := &tally{}
-		t.refs = len(e.References)
-		t.addReach(rec, nil)
-		r := *t.reach
-		r.RecallCeiling = ratio(r.Reachable, len(e.References))
-		p.Reach = &r
+		t.addPR(rec, nil, nil, true)
+		p.Reach = t.metrics().Reach
 		for i, why := range rec.unseen {
 			if why != "" {
 				ref := e.References[i]
