@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -322,7 +323,7 @@ func (b *Budget) Hold(est float64, what string) (release func(actual float64), e
 		return nil, fmt.Errorf("%w: %s", ErrBudget, b.stop)
 	}
 	if b.max > 0 && b.spent+b.held+est > b.max {
-		b.stop = fmt.Sprintf("%s was estimated at $%.4f, which would take the run ($%.4f spent, $%.4f in flight) past --max-cost $%.2f", what, est, b.spent, b.held, b.max)
+		b.stop = fmt.Sprintf("%s was estimated at $%.4f, which would take the run ($%.4f spent, $%.4f in flight) past --max-cost $%s", what, est, b.spent, b.held, strconv.FormatFloat(b.max, 'f', -1, 64))
 		return nil, fmt.Errorf("%w: %s", ErrBudget, b.stop)
 	}
 	b.held += est
