@@ -87,10 +87,10 @@ func TestEvalAgainstFakeBedrock(t *testing.T) {
 	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 		var e struct {
 			References []struct {
-				Path              string
-				StartLine         int `json:"start_line"`
-				EndLine           int `json:"end_line"`
-				Category          string
+				Path      string
+				StartLine int `json:"start_line"`
+				EndLine   int `json:"end_line"`
+				Category  string
 			}
 		}
 		json.Unmarshal([]byte(l), &e)
