@@ -119,7 +119,7 @@ for input in ec2 aacr; do
 	bt=${PARSE_BENCHTIME:-5x} # about 1 s per parser on the 21.7 MB diff
 	[ "$input" = aacr ] && bt=${AACR_BENCHTIME:-2s}
 	(cd bench/parsers && REVIEWBOT_BENCH_DIFF=$WORK/$input.diff go test -run '^$' -bench '^BenchmarkParse$' \
-		-benchtime "$bt" -count 1 .) | tee "$OUT/parse-$input.txt" | grep -E '^Benchmark' || true
+		-benchtime "$bt" -count "${PARSE_COUNT:-3}" .) | tee "$OUT/parse-$input.txt" | grep -E '^Benchmark' || true
 	echo "$input=$(wc -c <"$WORK/$input.diff")" >>"$OUT/inputs.txt"
 done
 

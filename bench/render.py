@@ -79,7 +79,13 @@ def render(res, root):
     rows = []
     for inp, desc in (("ec2", "aws-sdk-go-v2/service/ec2 v1.1.0..v1.300.0 `git diff`"), ("aacr", "the 39 AACR-Bench diffs of testdata/eval, concatenated")):
         path = os.path.join(res, f"parse-{inp}.txt")
-        lines = bench_lines(path)
+        # Best of the -count runs per parser: on a shared machine the
+        # fastest run is the one least disturbed by other work.
+        best = {}
+        for n, v in bench_lines(path):
+            if n not in best or v.get("MB/s", 0) > best[n].get("MB/s", 0):
+                best[n] = v
+        lines = list(best.items())
         errs = errors_of(path)
         base = next((v.get("MB/s") for n, v in lines if n.endswith("/reviewbot")), None)
         size = int(inputs.get(inp, "0"))
@@ -90,7 +96,7 @@ def render(res, root):
             rows.append([f"{desc} ({size / 1e6:.1f} MB)", parser, f"{mbs:.1f}", ratio, f"{v.get('ns/op', 0) / 1e6:.1f} ms",
                          f"{v.get('files', 0):.0f}", f"{v.get('allocs/op', 0):,.0f}", errs.get(parser, "")])
     parts.append("### Diff parsing: reviewbot against three Go parsers, same bytes, same run\n")
-    parts.append("`bench/parsers` (its own module: the other parsers never enter the binary). reviewbot's parser also numbers every line for anchoring, checks each hunk's counts and splits the diff per file so that one bad section cannot sink the rest; the others do less. Ratio is MB/s over reviewbot's.\n")
+    parts.append("`bench/parsers` (its own module: the other parsers never enter the binary). reviewbot's parser also numbers every line for anchoring, checks each hunk's counts and splits the diff per file so that one bad section cannot sink the rest; the others do less. Each figure is the best of `PARSE_COUNT` runs (default 3), the run least disturbed by other work on a shared machine; the ratio is MB/s over reviewbot's.\n")
     parts.append(table(["input", "parser", "MB/s", "vs reviewbot", "time per parse", "files found", "allocs", "error"], rows) + "\n")
 
     # 2. Dry run against git diff.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/reviewbot/reviewbot/internal/gittest"
 	"github.com/reviewbot/reviewbot/review"
 	"github.com/reviewbot/reviewbot/tiers"
 )
@@ -376,4 +377,45 @@ func TestSkipClass(t *testing.T) {
 			t.Errorf("SkipClass(%q) = %q, want %q", reason, got, want)
 		}
 	}
+}
+
+// TestRepoDirEntry reviews a git range (repo_dir, base, head) through
+// runner.Local, with the base branch's configuration and codebase context,
+// and gives the judge the lines around the pair from the range's diff.
+func TestRepoDirEntry(t *testing.T) {
+	r := gittest.New(t)
+	body := "package calc\n\n// Add adds.\nfunc Add(a, b int) int {\n\treturn a + b\n}\n"
+	r.Write(map[string]string{"go.mod": "module example.com/m\n\ngo 1.22\n", "calc/calc.go": body})
+	base := r.Commit("base")
+	r.Write(map[string]string{"calc/calc.go": strings.Replace(body, "a + b", "a - b", 1)})
+	head := r.Commit("head")
+	refs := []Reference{ref("calc/calc.go", 5, 5, "bug")}
+	entries := writeCorpus(t, nil, Entry{ID: "calc", RepoDir: r.Dir, Base: base, Head: head, Language: "Go", References: refs})
+	m := newScripted(map[string][]tiers.Finding{})
+	// runner.Local names the repository after its directory.
+	m.findings[filepath.Base(r.Dir)] = answers(refs)
+	j := &codeJudge{}
+	rep, err := Run(context.Background(), entries, Options{
+		Reviewer: &Pipeline{Model: m, Overrides: review.Overrides{Tier: review.Set("team", "test")}},
+		Judge:    j, Tolerance: DefaultTolerance,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.PRs[0].Error != "" || rep.Overall.Matched != 1 || rep.Judged.Matched != 1 {
+		t.Fatalf("report = %+v / %+v", rep.PRs[0], rep.Overall)
+	}
+	if !strings.Contains(j.code, "R5 +\treturn a - b") || !strings.Contains(j.code, "L5 -\treturn a + b") {
+		t.Errorf("the judge saw:\n%s", j.code)
+	}
+}
+
+// codeJudge says yes and keeps the code excerpt it was shown.
+type codeJudge struct{ code string }
+
+func (j *codeJudge) Model() string                    { return "code-judge" }
+func (j *codeJudge) Estimate(tiers.JudgeCase) float64 { return 0 }
+func (j *codeJudge) Decide(_ context.Context, c tiers.JudgeCase) (tiers.Verdict, error) {
+	j.code = c.Code
+	return tiers.Verdict{Same: true}, nil
 }

@@ -55,7 +55,8 @@ type Options struct {
 	// Budget caps the whole run's spend (reviews and judge); the
 	// reviewer's model must be wrapped with Metered on the same budget.
 	Budget *Budget
-	// Progress, when set, is called after each pull request.
+	// Progress, when set, is called after each pull request, one call at
+	// a time.
 	Progress func(Progress)
 	// Info is copied into the report's run section.
 	Info RunInfo
@@ -105,13 +106,13 @@ func Run(ctx context.Context, entries []Entry, opt Options) (*Report, error) {
 					mu.Unlock()
 				}
 				recs[i] = rec
+				// Under the lock, so that progress lines never interleave.
 				mu.Lock()
 				done++
-				p := Progress{Done: done, Total: len(entries), Elapsed: time.Since(start), SpentUSD: opt.Budget.Spent()}
-				mu.Unlock()
 				if opt.Progress != nil {
-					opt.Progress(p)
+					opt.Progress(Progress{Done: done, Total: len(entries), Elapsed: time.Since(start), SpentUSD: opt.Budget.Spent()})
 				}
+				mu.Unlock()
 			}
 		})
 	}
