@@ -413,6 +413,8 @@ func TestRepoDirEntry(t *testing.T) {
 // codeJudge says yes and keeps the code excerpt it was shown.
 type codeJudge struct{ code string }
 
+var _ Judge = (*codeJudge)(nil)
+
 func (j *codeJudge) Model() string                    { return "code-judge" }
 func (j *codeJudge) Estimate(tiers.JudgeCase) float64 { return 0 }
 func (j *codeJudge) Decide(_ context.Context, c tiers.JudgeCase) (tiers.Verdict, error) {

@@ -140,8 +140,14 @@ func TestEvalAgainstFakeBedrock(t *testing.T) {
 	if rep.Judged == nil || rep.Judged.Matched != refs || rep.Run.JudgeCalls < refs {
 		t.Errorf("judged = %+v, run %+v", rep.Judged, rep.Run)
 	}
+	// The table a user decides from, for the record (go test -v).
+	code, text, stderr := runCLI(t, nil, "eval", "--corpus", corpus, "--judge", "us.amazon.nova-lite-v1:0")
+	if code != 0 || !strings.Contains(text, "overall (judged by us.amazon.nova-lite-v1:0)") {
+		t.Errorf("text report: exit %d %s\n%s", code, stderr, text)
+	}
+	t.Logf("reviewbot eval --corpus <2 AACR PRs> --judge us.amazon.nova-lite-v1:0:\n%s", text)
 	counts := map[string]int{}
-	for _, c := range f.calls {
+	for _, c := range f.calls[:len(f.calls)/2] {
 		counts[c]++
 	}
 	if counts["submit_summary"] != 2 || counts["submit_review"] != 2 || counts["submit_verdict"] != rep.Run.JudgeCalls {
