@@ -15,8 +15,8 @@ import (
 	"testing"
 
 	"github.com/bluekeyes/go-gitdiff/gitdiff"
-	rddiff "github.com/reviewdog/reviewdog/diff"
 	"github.com/reviewbot/reviewbot/review"
+	rddiff "github.com/reviewdog/reviewdog/diff"
 	godiff "github.com/sourcegraph/go-diff/diff"
 )
 
