@@ -70,6 +70,11 @@ func runEval(ctx context.Context, args []string, getenv func(string) string, std
 	models.Provider = strings.ToLower(models.Provider)
 	models.Logger = log
 
+	// A provider without default models (openai) needs them named; say so
+	// once, before every pull request fails the same way.
+	if _, err := tiers.Plan(models, tier, tiers.Input{}); err != nil {
+		return &review.Error{Kind: review.KindConfig, Err: err}
+	}
 	budget := eval.NewBudget(maxCost)
 	info := eval.RunInfo{Corpus: corpus, Reviewer: reviewerName, Tier: string(tier), MaxCostUSD: maxCost}
 	info.Provider, info.CheapModel, info.PremiumModel = modelNames(models)

@@ -203,6 +203,7 @@ func TestEvalUsageErrors(t *testing.T) {
 		{[]string{"eval", "--corpus", aacrCorpus, "--tier", "gold"}, "--tier"},
 		{[]string{"eval", "--corpus", aacrCorpus, "--tolerance", "-1"}, "--tolerance"},
 		{[]string{"eval", "--corpus", filepath.Join(t.TempDir(), "none.jsonl")}, "read the corpus"},
+		{[]string{"eval", "--corpus", aacrCorpus, "--dry-run", "--provider", "openai"}, "REVIEWBOT_CHEAP_MODEL"},
 	} {
 		code, _, stderr := runCLI(t, nil, tt.args...)
 		if code != exitUsage || !strings.Contains(stderr, tt.want) {
