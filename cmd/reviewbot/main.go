@@ -138,7 +138,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return exitCode(runEval(ctx, args[1:], getenv, stdout, stderr), stderr)
 	case "serve":
-		err = usagef("reviewbot %s is not available in this build yet: only `review` and `version` are; use `reviewbot review` on a local checkout", args[0])
+		err = usagef("reviewbot %s is not available in this build yet: only review, action, eval and version are; use `reviewbot review` on a local checkout", args[0])
 	default:
 		err = usagef("unknown subcommand %q; run reviewbot help", args[0])
 	}
