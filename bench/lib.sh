@@ -49,4 +49,7 @@ pair_repo() {
 	git init -q "$REPO"
 	commit_tree "$REPO" "$dir_a" A
 	commit_tree "$REPO" "$dir_b" B
+	# Packed, as a real clone is: loose objects make every git read (and
+	# so every number measured on the repository) slower than in use.
+	git -C "$REPO" repack -adq
 }

@@ -83,9 +83,12 @@ type LocalRequest struct {
 	Dir, Base, Head string
 	Overrides       review.Overrides
 	Models          tiers.Config
-	DryRun          bool
-	ShowPrompts     bool
-	Logger          *slog.Logger
+	// Model, when set, replaces the engine built from Models (eval
+	// shares one engine across pull requests).
+	Model       review.Model
+	DryRun      bool
+	ShowPrompts bool
+	Logger      *slog.Logger
 	// Warn receives configuration warnings as they are found (stderr).
 	Warn func(review.ConfigWarning)
 }
@@ -94,7 +97,10 @@ type LocalRequest struct {
 // configuration.
 func Local(ctx context.Context, req LocalRequest) (*review.Result, review.Config, error) {
 	log := orDiscard(req.Logger)
-	model := Lazy(ctx, req.Models, req.DryRun)
+	model := req.Model
+	if model == nil {
+		model = Lazy(ctx, req.Models, req.DryRun)
+	}
 	r, err := gitrepo.ResolveRange(ctx, req.Dir, req.Base, req.Head)
 	if err != nil {
 		if errors.Is(err, gitrepo.ErrNotGitRepo) {

@@ -50,6 +50,8 @@ Usage:
   reviewbot review [--repo DIR] [--base REF] [--head REF] [--tier free|team|auto]
                    [--format text|markdown|json] [--dry-run] [--fail-on SEVERITY]
   reviewbot action     GitHub Action entrypoint (runs inside a workflow)
+  reviewbot eval --corpus FILE [--dry-run] [--format text|markdown|json] [--judge MODEL] ...
+                       score a reviewer on a labelled corpus (SPEC section 8)
   reviewbot version    print version, commit and Go version
   reviewbot help [subcommand]
 
@@ -82,6 +84,8 @@ func help(args []string, stdout, stderr io.Writer) int {
 		reviewFlags(stdout).Usage()
 	case "action":
 		fmt.Fprint(stdout, actionUsage)
+	case "eval":
+		evalFlags(stdout).Usage()
 	case "version":
 		fmt.Fprintln(stdout, "reviewbot version: print version, commit and Go version")
 	case "help":
@@ -127,8 +131,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return exitOK
 		}
 		return exitCode(action.Run(ctx, action.Env{Getenv: getenv, Stdout: stdout, Stderr: stderr}), stderr)
-	case "serve", "eval":
-		err = usagef("reviewbot %s is not available in this build yet: only `review` and `version` are; use `reviewbot review` on a local checkout", args[0])
+	case "eval":
+		if helpAsked(args[1:]) {
+			evalFlags(stdout).Usage()
+			return exitOK
+		}
+		return exitCode(runEval(ctx, args[1:], getenv, stdout, stderr), stderr)
+	case "serve":
+		err = usagef("reviewbot %s is not available in this build yet: only review, action, eval and version are; use `reviewbot review` on a local checkout", args[0])
 	default:
 		err = usagef("unknown subcommand %q; run reviewbot help", args[0])
 	}
