@@ -149,7 +149,9 @@ func (l levelFilter) WithAttrs(as []slog.Attr) slog.Handler {
 	return levelFilter{l.Handler.WithAttrs(as), l.min}
 }
 
-func (l levelFilter) WithGroup(g string) slog.Handler { return levelFilter{l.Handler.WithGroup(g), l.min} }
+func (l levelFilter) WithGroup(g string) slog.Handler {
+	return levelFilter{l.Handler.WithGroup(g), l.min}
+}
 
 // Handler serves POST /webhook, GET /healthz and GET /metrics.
 func (a *App) Handler() http.Handler {

@@ -396,7 +396,7 @@ func TestInstallationAndMarketplaceEvents(t *testing.T) {
 				"action": action, "effective_date": effective.Format(time.RFC3339),
 				"sender": map[string]any{"login": in.AccountLogin},
 				"marketplace_purchase": map[string]any{
-					"account":      map[string]any{"type": "User", "id": in.AccountID, "login": in.AccountLogin},
+					"account":       map[string]any{"type": "User", "id": in.AccountID, "login": in.AccountLogin},
 					"billing_cycle": "monthly", "unit_count": 1, "on_free_trial": false,
 					"plan": map[string]any{"id": 7, "name": "Team", "monthly_price_in_cents": cents, "yearly_price_in_cents": cents * 10, "price_model": "FLAT_RATE"},
 				},

@@ -147,8 +147,10 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // its oldest runnable job at scrape time, so every replica reports the
 // shared queue's truth.
 type queueCollector struct {
-	db  *store.DB
-	q   interface{ oldestAvailable(ctx context.Context) (time.Time, bool, error) }
+	db *store.DB
+	q  interface {
+		oldestAvailable(ctx context.Context) (time.Time, bool, error)
+	}
 	log *slog.Logger
 }
 

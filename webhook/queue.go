@@ -98,10 +98,10 @@ type riverQueue[TTx any] struct {
 }
 
 var (
-	_ Queue        = (*riverQueue[*sql.Tx])(nil)
-	_ jobQueue     = (*riverQueue[*sql.Tx])(nil)
-	_ Queue        = (*riverQueue[pgx.Tx])(nil)
-	_ jobQueue     = (*riverQueue[pgx.Tx])(nil)
+	_ Queue         = (*riverQueue[*sql.Tx])(nil)
+	_ jobQueue      = (*riverQueue[*sql.Tx])(nil)
+	_ Queue         = (*riverQueue[pgx.Tx])(nil)
+	_ jobQueue      = (*riverQueue[pgx.Tx])(nil)
 	_ river.JobArgs = ReviewArgs{}
 )
 
