@@ -52,6 +52,7 @@ Usage:
   reviewbot serve      GitHub App webhook server
   reviewbot action     GitHub Action entrypoint
   reviewbot eval       score the pipeline on a labelled corpus
+  reviewbot plan       set|list the plans serve applies to installations
   reviewbot version    print version, commit and Go version
 
 Run "reviewbot review --dry-run" in any git repository to see what a review
@@ -104,7 +105,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return exitOK
 		}
 		return exitCode(action.Run(ctx, action.Env{Getenv: getenv, Stdout: stdout, Stderr: stderr}), stderr)
-	case "serve", "eval":
+	case "serve":
+		return exitCode(runServe(ctx, args[1:], getenv, stdout, stderr), stderr)
+	case "plan":
+		return exitCode(runPlan(ctx, args[1:], getenv, stdout), stderr)
+	case "eval":
 		err = usagef("reviewbot %s is not available in this build yet: only `review` and `version` are; use `reviewbot review` on a local checkout", args[0])
 	default:
 		err = usagef("unknown subcommand %q; run reviewbot help", args[0])
