@@ -504,3 +504,111 @@ func TestServeDraftSkippedAndQuotaExceeded(t *testing.T) {
 		t.Errorf("the model was called %d times", len(fake.calls))
 	}
 }
+
+// TestServeReplicasOnPostgres runs two serve processes on one PostgreSQL
+// database: 50 pull requests (25 installations) get three pushes each,
+// their deliveries spread over both replicas. Every newest head is
+// reviewed exactly once, no older head's review lands, and each
+// installation's writes stay at least a second apart across the two
+// processes (each of which mints its own installation tokens).
+func TestServeReplicasOnPostgres(t *testing.T) {
+	dbURL := dbtest.PostgresURL(t)
+	g := ghtest.New(t)
+	key := appKey(t, g)
+	fake := teamAnswers(t, nil)
+	baseFiles, headFiles := calcFiles()
+	up := gittest.New(t)
+	up.Write(baseFiles)
+	base := up.Commit("base")
+	up.Git("checkout", "-q", "-b", "feature")
+	up.Write(headFiles)
+	head := up.Commit("change")
+	diff := up.Git("diff", "--no-color", "-M", "--src-prefix=a/", "--dst-prefix=b/", base+"..."+head) + "\n"
+
+	type pull struct {
+		inst   int64
+		repo   string
+		number int
+		heads  [3]string
+	}
+	var pulls []*pull
+	for i := range 50 {
+		p := &pull{inst: int64(100 + i/2), repo: fmt.Sprintf("calc%02d", i/2), number: 1 + i%2}
+		for k := range p.heads {
+			p.heads[k] = fmt.Sprintf("%040x", (i+1)*1000+k)
+		}
+		g.AddPR(ghtest.PR{Owner: "octo", Repo: p.repo, Number: p.number, Title: "Change calc", BaseSHA: base, HeadSHA: p.heads[0], Diff: diff})
+		g.SetFile("octo", p.repo, base, review.ConfigPath, "tier: team\n")
+		pulls = append(pulls, p)
+	}
+	env := serveEnvFor(t, g, key, dbURL, map[string]string{"REVIEWBOT_DEFAULT_PLAN": "team", "REVIEWBOT_WORKERS": "8"})
+	procs := []*serveProc{startServe(t, env), startServe(t, env)}
+	t0 := time.Now()
+	for k := range 3 {
+		for i, p := range pulls {
+			action := "synchronize"
+			if k == 0 {
+				action = "opened"
+			} else {
+				g.Push("octo", p.repo, p.number, p.heads[k], diff, false)
+			}
+			body := prEvent(action, p.inst, "octo/"+p.repo, p.number, p.heads[k], t0.Add(time.Duration(k)*time.Second), false)
+			if s := procs[(i+k)%2].deliver("pull_request", fmt.Sprintf("r-%d-%d", i, k), body); s != http.StatusAccepted {
+				t.Fatalf("delivery %d/%d: %d", i, k, s)
+			}
+		}
+	}
+	reviewed := func(p *pull) bool {
+		sums := summaries(g.IssueComments("octo", p.repo, p.number))
+		if len(sums) == 0 {
+			return false
+		}
+		st, _ := review.ParseState(sums[0].Body)
+		return st.LastReviewed == p.heads[2] && len(completedChecks(g, "octo", p.repo, p.heads[2])) > 0
+	}
+	waitFor(t, 4*time.Minute, "every newest head to be reviewed", func() bool {
+		for _, p := range pulls {
+			if !reviewed(p) {
+				return false
+			}
+		}
+		return true
+	})
+	t.Logf("50 pull requests x 3 pushes reviewed by two replicas in %v, %d model calls", time.Since(t0).Round(time.Millisecond), len(fake.calls))
+	for _, p := range pulls {
+		sums := summaries(g.IssueComments("octo", p.repo, p.number))
+		newest := 0
+		for _, r := range lineReviews(g.Reviews("octo", p.repo, p.number)) {
+			if r.CommitID == p.heads[2] {
+				newest++
+			} else {
+				t.Errorf("%s#%d: a review of the older head %s was posted", p.repo, p.number, r.CommitID[:8])
+			}
+		}
+		if len(sums) != 1 || newest != 1 {
+			t.Errorf("%s#%d: %d summaries and %d reviews of the newest head, want 1 and 1", p.repo, p.number, len(sums), newest)
+		}
+	}
+	last := map[int64]time.Time{}
+	for _, r := range g.Requests() {
+		if r.Status == http.StatusForbidden {
+			t.Errorf("GitHub answered 403 to %s %s", r.Method, r.Path)
+		}
+		inst := g.InstallationOf(r.Token)
+		if !r.Write || inst == 0 {
+			continue
+		}
+		if prev, ok := last[inst]; ok && r.At.Sub(prev) < 990*time.Millisecond {
+			t.Errorf("installation %d: writes %v apart, want at least 1s across both replicas", inst, r.At.Sub(prev))
+		}
+		last[inst] = r.At
+	}
+	for i, p := range procs {
+		if !strings.Contains(p.Logs(), `"msg":"review done"`) {
+			t.Errorf("replica %d reviewed nothing", i)
+		}
+	}
+	for _, p := range procs {
+		p.stop()
+	}
+}
