@@ -79,16 +79,16 @@ func TestVerifyRealPayloads(t *testing.T) {
 // testApp is an App whose workers are not started, so what deliveries
 // enqueue stays in the queue to be looked at.
 type testApp struct {
-	t   *testing.T
+	t   testing.TB
 	app *App
 	db  *store.DB
 	srv http.Handler
 }
 
-func newTestApp(t *testing.T, url string) *testApp {
+func newTestApp(t testing.TB, url string) *testApp {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, url, 8)
+	db, err := store.Open(ctx, url, 16)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func (a *testApp) deliveries(event, outcome string) float64 {
 }
 
 // payload reads a copied payload and applies edits to its decoded form.
-func payload(t *testing.T, name string, edit func(m map[string]any)) []byte {
+func payload(t testing.TB, name string, edit func(m map[string]any)) []byte {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {

@@ -154,6 +154,20 @@ func (p *serveProc) Logs() string {
 	return p.logs.String()
 }
 
+// peakRSS is the process's VmHWM (Linux), for the benchmark notes.
+func (p *serveProc) peakRSS() string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		return "unknown"
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmHWM:") {
+			return strings.TrimSpace(strings.TrimPrefix(l, "VmHWM:"))
+		}
+	}
+	return "unknown"
+}
+
 // kill ends the process with SIGKILL: no shutdown code runs.
 func (p *serveProc) kill() {
 	p.cmd.Process.Signal(syscall.SIGKILL)
@@ -607,6 +621,7 @@ func TestServeReplicasOnPostgres(t *testing.T) {
 		if !strings.Contains(p.Logs(), `"msg":"review done"`) {
 			t.Errorf("replica %d reviewed nothing", i)
 		}
+		t.Logf("replica %d: peak RSS %s", i, p.peakRSS())
 	}
 	for _, p := range procs {
 		p.stop()
