@@ -525,6 +525,8 @@ func TestServeDraftSkippedAndQuotaExceeded(t *testing.T) {
 // reviewed exactly once, no older head's review lands, and each
 // installation's writes stay at least a second apart across the two
 // processes (each of which mints its own installation tokens).
+// "Exactly once" is checked on what GitHub ends up holding: one summary
+// on the newest head, one check run for it, each finding posted once.
 func TestServeReplicasOnPostgres(t *testing.T) {
 	dbURL := dbtest.PostgresURL(t)
 	g := ghtest.New(t)
@@ -544,6 +546,7 @@ func TestServeReplicasOnPostgres(t *testing.T) {
 		repo   string
 		number int
 		heads  [3]string
+		pushed [3]time.Time // when heads[k] replaced heads[k-1]
 	}
 	var pulls []*pull
 	for i := range 50 {
@@ -565,6 +568,7 @@ func TestServeReplicasOnPostgres(t *testing.T) {
 				action = "opened"
 			} else {
 				g.Push("octo", p.repo, p.number, p.heads[k], diff, false)
+				p.pushed[k] = time.Now()
 			}
 			body := prEvent(action, p.inst, "octo/"+p.repo, p.number, p.heads[k], t0.Add(time.Duration(k)*time.Second), false)
 			if s := procs[(i+k)%2].deliver("pull_request", fmt.Sprintf("r-%d-%d", i, k), body); s != http.StatusAccepted {
@@ -589,20 +593,49 @@ func TestServeReplicasOnPostgres(t *testing.T) {
 		return true
 	})
 	t.Logf("50 pull requests x 3 pushes reviewed by two replicas in %v, %d model calls", time.Since(t0).Round(time.Millisecond), len(fake.calls))
+	older := 0
 	for _, p := range pulls {
+		// One summary, describing the newest head; one check run on the
+		// newest head (its one review job), which concluded.
 		sums := summaries(g.IssueComments("octo", p.repo, p.number))
-		newest := 0
-		for _, r := range lineReviews(g.Reviews("octo", p.repo, p.number)) {
-			if r.CommitID == p.heads[2] {
-				newest++
-			} else {
-				t.Errorf("%s#%d: a review of the older head %s was posted", p.repo, p.number, r.CommitID[:8])
+		if len(sums) != 1 {
+			t.Errorf("%s#%d: %d summaries, want 1", p.repo, p.number, len(sums))
+		}
+		var onNewest []ghtest.CheckRun
+		for _, c := range g.CheckRuns("octo", p.repo) {
+			if c.HeadSHA == p.heads[2] {
+				onNewest = append(onNewest, c)
 			}
 		}
-		if len(sums) != 1 || newest != 1 {
-			t.Errorf("%s#%d: %d summaries and %d reviews of the newest head, want 1 and 1", p.repo, p.number, len(sums), newest)
+		if len(onNewest) != 1 || onNewest[0].Status != "completed" || onNewest[0].Conclusion == "cancelled" {
+			t.Errorf("%s#%d: check runs on the newest head %+v, want one that concluded", p.repo, p.number, onNewest)
+		}
+		// The finding is posted exactly once. A review of an older head
+		// can land when that head was still the pull request's head as
+		// the review was posted (GitHub offers no compare-and-swap); the
+		// newest head's run then finds the finding posted and repeats
+		// nothing.
+		posted := 0
+		for _, r := range lineReviews(g.Reviews("octo", p.repo, p.number)) {
+			if r.CommitID != p.heads[2] {
+				older++
+				for k := range 2 {
+					if r.CommitID == p.heads[k] && !r.Submitted.Before(p.pushed[k+1]) {
+						t.Errorf("%s#%d: a review of head %d was posted after head %d replaced it", p.repo, p.number, k, k+1)
+					}
+				}
+			}
+			for _, c := range r.Comments {
+				if strings.Contains(c.Body, "Add subtracts") {
+					posted++
+				}
+			}
+		}
+		if posted != 1 {
+			t.Errorf("%s#%d: the finding was posted %d times, want once", p.repo, p.number, posted)
 		}
 	}
+	t.Logf("%d of 50 line reviews landed on an older head that was current when posted", older)
 	last := map[int64]time.Time{}
 	for _, r := range g.Requests() {
 		if r.Status == http.StatusForbidden {
