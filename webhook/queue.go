@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -95,6 +96,10 @@ type riverQueue[TTx any] struct {
 	db     *store.DB
 	client *river.Client[TTx]
 	begin  func(ctx context.Context) (TTx, store.Querier, func() error, func(), error)
+
+	// The group commit of deliveries (batch.go).
+	batchOnce sync.Once
+	pending   chan *delivery
 }
 
 var (
@@ -136,28 +141,6 @@ func (t *riverTx[TTx]) Cancel(ctx context.Context, id int64) error {
 		return fmt.Errorf("cancel job %d: %w", id, err)
 	}
 	return nil
-}
-
-func (q *riverQueue[TTx]) Deliver(ctx context.Context, id, event string, at time.Time, work Work) (bool, error) {
-	tx, qr, commit, rollback, err := q.begin(ctx)
-	if err != nil {
-		return false, err
-	}
-	defer rollback()
-	fresh, err := store.RecordDelivery(ctx, qr, id, event, at)
-	if err != nil {
-		return false, err
-	}
-	if !fresh {
-		return true, nil
-	}
-	if err := work(ctx, &riverTx[TTx]{Querier: qr, tx: tx, client: q.client}); err != nil {
-		return false, err
-	}
-	if err := commit(); err != nil {
-		return false, fmt.Errorf("commit the delivery: %w", err)
-	}
-	return false, nil
 }
 
 func (q *riverQueue[TTx]) start(ctx context.Context) error { return q.client.Start(ctx) }
