@@ -78,7 +78,7 @@ func (r *Reviewer) Work(ctx context.Context, job *river.Job[ReviewArgs]) error {
 	a := job.Args
 	log := r.log().With("delivery", a.DeliveryID, "repo", a.Repo, "pr", a.Number, "head", a.HeadSHA,
 		"installation", a.InstallationID, "job_id", job.ID, "attempt", job.Attempt)
-	outcome, err := r.review(ctx, a, log)
+	outcome, err := r.review(ctx, a, job.Attempt, log)
 	if err != nil && ctx.Err() != nil {
 		// Cancelled by a newer push (River marks the job cancelled) or by
 		// shutdown (River hands the job back for another attempt).
@@ -113,7 +113,7 @@ func (r *Reviewer) Work(ctx context.Context, job *river.Job[ReviewArgs]) error {
 // Timeout is the Client's JobTimeout for every review.
 func (r *Reviewer) Timeout(*river.Job[ReviewArgs]) time.Duration { return 0 }
 
-func (r *Reviewer) review(ctx context.Context, a ReviewArgs, log *slog.Logger) (string, error) {
+func (r *Reviewer) review(ctx context.Context, a ReviewArgs, attempt int, log *slog.Logger) (string, error) {
 	owner, name, ok := strings.Cut(a.Repo, "/")
 	if !ok {
 		return "", review.Errorf(review.KindUsage, "job names repository %q, not owner/name", a.Repo)
@@ -181,6 +181,15 @@ func (r *Reviewer) review(ctx context.Context, a ReviewArgs, log *slog.Logger) (
 		}
 	}
 
+	if attempt > 1 {
+		// An earlier attempt that died mid-review left its check run in
+		// progress; this attempt starts its own.
+		if n, err := c.CloseStaleChecks(ctx, owner, name, pr.HeadSHA, "This attempt was interrupted (the server stopped or crashed); a new attempt is reviewing the commit."); err != nil {
+			log.Warn("could not close the interrupted attempt's check run", "err", err)
+		} else if n > 0 {
+			log.Info("closed the interrupted attempt's check run", "check_runs", n)
+		}
+	}
 	out, err := runner.ReviewPR(withInstallation(ctx, a.InstallationID), c, pub, runner.PRRequest{
 		Owner: owner, Repo: name, Number: a.Number, HeadSHA: a.HeadSHA, Full: a.Full,
 		Models: r.Models, Model: r.Model, MaxTier: maxTier, Tarballs: r.Tarballs, Logger: log,

@@ -149,7 +149,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return usagef("REVIEWBOT_LISTEN=%s: %v", env.listen, err)
 	}
-	if err := app.Start(ctx); err != nil {
+	// The workers' context is not the signal's: River stops hard (every
+	// running review cancelled) when Start's context ends, and a SIGTERM
+	// should first let running reviews finish (app.Stop below).
+	if err := app.Start(context.WithoutCancel(ctx)); err != nil {
 		ln.Close()
 		return err
 	}

@@ -320,11 +320,12 @@ func serveEnvFor(t *testing.T, g *ghtest.Server, key, dbURL string, extra map[st
 	return env
 }
 
-// completedChecks are the check runs on head that finished.
+// completedChecks are the check runs on head that concluded, leaving out
+// those closed as cancelled (a superseded or interrupted attempt).
 func completedChecks(g *ghtest.Server, owner, name, head string) []ghtest.CheckRun {
 	var out []ghtest.CheckRun
 	for _, c := range g.CheckRuns(owner, name) {
-		if c.HeadSHA == head && c.Status == "completed" {
+		if c.HeadSHA == head && c.Status == "completed" && c.Conclusion != "cancelled" {
 			out = append(out, c)
 		}
 	}
@@ -469,6 +470,15 @@ func TestServeKill9MidReviewResumesExactlyOnce(t *testing.T) {
 	}
 	if reviews[0].CommitID != pr.head {
 		t.Errorf("review pinned to %s, want %s", reviews[0].CommitID, pr.head)
+	}
+	// The killed attempt's check run does not stay "in progress": it is
+	// closed as cancelled, and the resumed attempt's tells the outcome.
+	checks := g.CheckRuns("octo", "calc")
+	if len(checks) != 2 || checks[0].Status != "completed" || checks[0].Conclusion != "cancelled" || checks[1].Status != "completed" || checks[1].Conclusion == "cancelled" {
+		for _, c := range checks {
+			t.Logf("check run %d: %s %s %q", c.ID, c.Status, c.Conclusion, c.Title)
+		}
+		t.Errorf("check runs after the restart: want the interrupted one cancelled and the resumed one concluded")
 	}
 }
 
@@ -658,5 +668,42 @@ func TestServeReplicasOnPostgres(t *testing.T) {
 	}
 	for _, p := range procs {
 		p.stop()
+	}
+}
+
+// TestServeSIGTERMLetsRunningReviewFinish: a graceful shutdown stops
+// taking deliveries but lets the review in flight finish and post.
+func TestServeSIGTERMLetsRunningReviewFinish(t *testing.T) {
+	g := ghtest.New(t)
+	key := appKey(t, g)
+	entered := make(chan struct{}, 1)
+	release := make(chan struct{})
+	var once sync.Once
+	teamAnswers(t, func() {
+		once.Do(func() {
+			entered <- struct{}{}
+			<-release
+		})
+	})
+	pr := newE2EPR(t, g, "octo", "calc", 3, false)
+	p := startServe(t, serveEnvFor(t, g, key, dbtest.SQLiteURL(t), map[string]string{"REVIEWBOT_DEFAULT_PLAN": "team"}))
+	if s := p.deliver("pull_request", "t-1", prEvent("opened", 13, "octo/calc", 3, pr.head, time.Now(), false)); s != http.StatusAccepted {
+		t.Fatalf("opened: %d", s)
+	}
+	select {
+	case <-entered:
+	case <-time.After(90 * time.Second):
+		t.Fatalf("the review never reached the model")
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	waitFor(t, 30*time.Second, "the shutdown to begin", func() bool { return strings.Contains(p.Logs(), "shutting down") })
+	close(release)
+	select {
+	case <-p.done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("serve did not exit after the review finished")
+	}
+	if n := len(completedChecks(g, "octo", "calc", pr.head)); n != 1 || len(summaries(g.IssueComments("octo", "calc", 3))) != 1 || len(lineReviews(g.Reviews("octo", "calc", 3))) != 1 {
+		t.Errorf("after SIGTERM mid-review: %d concluded check runs, want the review finished and posted", n)
 	}
 }

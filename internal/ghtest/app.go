@@ -42,6 +42,7 @@ func init() {
 	routes = append([]route{
 		{"POST", "app/installations/{id}/access_tokens", "https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app", (*call).appAccessToken},
 		{"GET", "repos/{owner}/{repo}/tarball/{ref...}", "https://docs.github.com/rest/repos/contents#download-a-repository-archive-tar", (*call).tarball},
+		{"GET", "repos/{owner}/{repo}/commits/{ref}/check-runs", "https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference", (*call).listCheckRunsForRef},
 	}, routes...)
 }
 
@@ -173,4 +174,29 @@ func (c *call) tarball() {
 		return
 	}
 	c.text(200, "application/x-gzip", string(data))
+}
+
+// listCheckRunsForRef lists the check runs on a commit SHA, filtered by
+// check_name and status as GitHub filters them, newest first, one page.
+func (c *call) listCheckRunsForRef() {
+	q := c.r.URL.Query()
+	var runs []wireCheckRun
+	for i := len(c.repo.checkRuns) - 1; i >= 0; i-- {
+		run := c.repo.checkRuns[i]
+		if run.HeadSHA != c.params["ref"] {
+			continue
+		}
+		if name := q.Get("check_name"); name != "" && run.Name != name {
+			continue
+		}
+		if st := q.Get("status"); st != "" && run.Status != st {
+			continue
+		}
+		runs = append(runs, c.wireCheckRun(run))
+	}
+	lo, hi := c.pageBounds(len(runs))
+	c.json(200, struct {
+		TotalCount int            `json:"total_count"`
+		CheckRuns  []wireCheckRun `json:"check_runs"`
+	}{len(runs), append([]wireCheckRun{}, runs[lo:hi]...)})
 }
