@@ -359,8 +359,8 @@ func TestServeReviewsOnOpenAndPushWithSQLite(t *testing.T) {
 	if reviews[0].CommitID != pr.head || reviews[0].Event != "COMMENT" || !strings.Contains(reviews[0].Comments[0].Body, "Add subtracts") {
 		t.Errorf("review = %+v", reviews[0])
 	}
-	if c := completedChecks(g, "octo", "calc", pr.head); c[0].Conclusion == "" || c[0].Conclusion == "success" && len(reviews[0].Comments) == 0 {
-		t.Errorf("check run = %+v", c[0])
+	if c := completedChecks(g, "octo", "calc", pr.head); len(c) != 1 || c[0].Conclusion != "success" || !strings.Contains(c[0].Title, "1 finding") {
+		t.Errorf("check runs = %+v, want one success with the finding", c)
 	}
 	if g.JWTRefusals() != 0 {
 		t.Errorf("the fake GitHub refused %d App JWTs", g.JWTRefusals())
@@ -705,5 +705,36 @@ func TestServeSIGTERMLetsRunningReviewFinish(t *testing.T) {
 	}
 	if n := len(completedChecks(g, "octo", "calc", pr.head)); n != 1 || len(summaries(g.IssueComments("octo", "calc", 3))) != 1 || len(lineReviews(g.Reviews("octo", "calc", 3))) != 1 {
 		t.Errorf("after SIGTERM mid-review: %d concluded check runs, want the review finished and posted", n)
+	}
+}
+
+// TestServeWaitsOutSecondaryRateLimits: GitHub refuses the first writes
+// with secondary rate limits and Retry-After; the review waits them out
+// and posts once, without a duplicate.
+func TestServeWaitsOutSecondaryRateLimits(t *testing.T) {
+	g := ghtest.New(t)
+	key := appKey(t, g)
+	teamAnswers(t, nil)
+	pr := newE2EPR(t, g, "octo", "calc", 4, false)
+	g.SecondaryLimit(2, time.Second)
+	p := startServe(t, serveEnvFor(t, g, key, dbtest.SQLiteURL(t), map[string]string{"REVIEWBOT_DEFAULT_PLAN": "team"}))
+	if s := p.deliver("pull_request", "s-1", prEvent("opened", 14, "octo/calc", 4, pr.head, time.Now(), false)); s != http.StatusAccepted {
+		t.Fatalf("opened: %d", s)
+	}
+	waitFor(t, 90*time.Second, "the review's check run", func() bool { return len(completedChecks(g, "octo", "calc", pr.head)) > 0 })
+	limited := 0
+	for _, r := range g.Requests() {
+		if r.Status == http.StatusForbidden {
+			limited++
+		}
+	}
+	if limited != 2 {
+		t.Errorf("%d secondary-limit refusals, want the 2 injected", limited)
+	}
+	if s, r := len(summaries(g.IssueComments("octo", "calc", 4))), len(lineReviews(g.Reviews("octo", "calc", 4))); s != 1 || r != 1 {
+		t.Errorf("%d summaries and %d reviews, want 1 and 1", s, r)
+	}
+	if !strings.Contains(p.Logs(), "GitHub rate limit; waiting before sending again") {
+		t.Errorf("no wait for the rate limit in the logs")
 	}
 }
