@@ -80,6 +80,11 @@ func readServeEnv(getenv func(string) string) (serveEnv, error) {
 			return e, usagef("REVIEWBOT_PRIVATE_KEY_FILE: %v", err)
 		}
 	}
+	if k := string(e.key); !strings.Contains(k, "\n") && strings.Contains(k, `\n`) {
+		// An env file holds one line: accept the PEM with its newlines
+		// written as \n.
+		e.key = []byte(strings.ReplaceAll(k, `\n`, "\n"))
+	}
 	if len(e.key) == 0 {
 		return e, usagef("no App private key: set REVIEWBOT_PRIVATE_KEY to the PEM text or REVIEWBOT_PRIVATE_KEY_FILE to its path (generate one on the App's settings page)")
 	}
