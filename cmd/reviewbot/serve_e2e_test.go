@@ -556,7 +556,6 @@ func TestServeReplicasOnPostgres(t *testing.T) {
 		repo   string
 		number int
 		heads  [3]string
-		pushed [3]time.Time // when heads[k] replaced heads[k-1]
 	}
 	var pulls []*pull
 	for i := range 50 {
@@ -578,7 +577,6 @@ func TestServeReplicasOnPostgres(t *testing.T) {
 				action = "opened"
 			} else {
 				g.Push("octo", p.repo, p.number, p.heads[k], diff, false)
-				p.pushed[k] = time.Now()
 			}
 			body := prEvent(action, p.inst, "octo/"+p.repo, p.number, p.heads[k], t0.Add(time.Duration(k)*time.Second), false)
 			if s := procs[(i+k)%2].deliver("pull_request", fmt.Sprintf("r-%d-%d", i, k), body); s != http.StatusAccepted {
@@ -621,19 +619,15 @@ func TestServeReplicasOnPostgres(t *testing.T) {
 			t.Errorf("%s#%d: check runs on the newest head %+v, want one that concluded", p.repo, p.number, onNewest)
 		}
 		// The finding is posted exactly once. A review of an older head
-		// can land when that head was still the pull request's head as
-		// the review was posted (GitHub offers no compare-and-swap); the
+		// can land when a push comes between the publisher's last read of
+		// the head and its post (GitHub offers no compare-and-swap, and
+		// the older head is still a commit of the pull request); the
 		// newest head's run then finds the finding posted and repeats
 		// nothing.
 		posted := 0
 		for _, r := range lineReviews(g.Reviews("octo", p.repo, p.number)) {
 			if r.CommitID != p.heads[2] {
 				older++
-				for k := range 2 {
-					if r.CommitID == p.heads[k] && !r.Submitted.Before(p.pushed[k+1]) {
-						t.Errorf("%s#%d: a review of head %d was posted after head %d replaced it", p.repo, p.number, k, k+1)
-					}
-				}
 			}
 			for _, c := range r.Comments {
 				if strings.Contains(c.Body, "Add subtracts") {
@@ -645,7 +639,7 @@ func TestServeReplicasOnPostgres(t *testing.T) {
 			t.Errorf("%s#%d: the finding was posted %d times, want once", p.repo, p.number, posted)
 		}
 	}
-	t.Logf("%d of 50 line reviews landed on an older head that was current when posted", older)
+	t.Logf("%d of 50 line reviews landed on an older head (a push raced the posting)", older)
 	last := map[int64]time.Time{}
 	for _, r := range g.Requests() {
 		if r.Status == http.StatusForbidden {
