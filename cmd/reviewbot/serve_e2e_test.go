@@ -532,7 +532,7 @@ func TestServeDraftSkippedAndQuotaExceeded(t *testing.T) {
 // TestServeReplicasOnPostgres runs two serve processes on one PostgreSQL
 // database: 50 pull requests (25 installations) get three pushes each,
 // their deliveries spread over both replicas. Every newest head is
-// reviewed exactly once, no older head's review lands, and each
+// reviewed exactly once, and each
 // installation's writes stay at least a second apart across the two
 // processes (each of which mints its own installation tokens).
 // "Exactly once" is checked on what GitHub ends up holding: one summary
