@@ -50,6 +50,9 @@ Usage:
   reviewbot review [--repo DIR] [--base REF] [--head REF] [--tier free|team|auto]
                    [--format text|markdown|json] [--dry-run] [--fail-on SEVERITY]
   reviewbot action     GitHub Action entrypoint (runs inside a workflow)
+  reviewbot serve      GitHub App server: webhooks, durable queue, reviews
+  reviewbot plan set <installation-id> free|team | plan list
+                       the plans serve applies to installations
   reviewbot eval --corpus FILE [--dry-run] [--format text|markdown|json] [--judge MODEL] ...
                        score a reviewer on a labelled corpus (SPEC section 8)
   reviewbot version    print version, commit and Go version
@@ -138,7 +141,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return exitCode(runEval(ctx, args[1:], getenv, stdout, stderr), stderr)
 	case "serve":
-		err = usagef("reviewbot %s is not available in this build yet: only review, action, eval and version are; use `reviewbot review` on a local checkout", args[0])
+		return exitCode(runServe(ctx, args[1:], getenv, stdout, stderr), stderr)
+	case "plan":
+		return exitCode(runPlan(ctx, args[1:], getenv, stdout), stderr)
 	default:
 		err = usagef("unknown subcommand %q; run reviewbot help", args[0])
 	}

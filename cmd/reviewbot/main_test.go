@@ -165,7 +165,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"review", "--repo", os.TempDir(), "--dry-run"}, "not a git repository"},
 		{[]string{"review", "--dry-run", "--tier", "gold"}, "--tier"},
 		{[]string{"frobnicate"}, "unknown subcommand"},
-		{[]string{"serve"}, "not available in this build"},
+		{[]string{"serve"}, "REVIEWBOT_WEBHOOK_SECRET is not set"},
+		{[]string{"plan", "set", "x", "team"}, "not a number"},
 		{nil, "Usage:"},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/reviewbot/reviewbot/gh"
+	"github.com/reviewbot/reviewbot/store"
+	"github.com/reviewbot/reviewbot/tiers"
+	"github.com/reviewbot/reviewbot/webhook"
+)
+
+const serveUsage = `reviewbot serve: the GitHub App server
+
+Listens for GitHub's webhook deliveries at POST /webhook, answers at once
+after queueing the work durably, and reviews pull requests from the queue.
+GET /healthz answers 200 while the database is reachable; GET /metrics
+serves Prometheus metrics.
+
+Environment:
+  REVIEWBOT_APP_ID                App ID (the App's settings page)
+  REVIEWBOT_PRIVATE_KEY           App private key, PEM text, or
+  REVIEWBOT_PRIVATE_KEY_FILE      a path to it
+  REVIEWBOT_WEBHOOK_SECRET        webhook secret; serve refuses to start without it
+  REVIEWBOT_LISTEN                listen address (default :8080)
+  REVIEWBOT_DATABASE_URL          sqlite://./reviewbot.db (default) or postgres://...
+                                  (several serve replicas share one PostgreSQL)
+  REVIEWBOT_GITHUB_API_URL        REST base URL (default https://api.github.com/;
+                                  GitHub Enterprise Server: https://HOST/api/v3/)
+  REVIEWBOT_DEFAULT_PLAN          free (default) or team, for installations
+                                  without a recorded plan (see reviewbot plan)
+  REVIEWBOT_FREE_QUOTA            reviews per installation per month on the free
+                                  plan (default 100; 0 means no limit)
+  REVIEWBOT_WORKERS               reviews run at once by this process (default 4)
+  REVIEWBOT_JOB_TIMEOUT           longest one review may run (default 15m)
+  REVIEWBOT_SHUTDOWN_TIMEOUT      how long a shutdown waits for running reviews
+                                  before handing them back to the queue (default 30s)
+  REVIEWBOT_CACHE_DIR             tarball cache (default ./reviewbot-cache)
+  REVIEWBOT_PROVIDER, REVIEWBOT_CHEAP_MODEL, REVIEWBOT_PREMIUM_MODEL, AWS_*
+                                  the model configuration, as for reviewbot review
+`
+
+// serveEnv is serve's configuration, read from the environment.
+type serveEnv struct {
+	listen, dbURL, apiURL string
+	secret, key           []byte
+	appID                 int64
+	defaultPlan           store.Plan
+	quota                 int64
+	workers               int
+	jobTimeout, shutdown  time.Duration
+	cacheDir              string
+}
+
+func readServeEnv(getenv func(string) string) (serveEnv, error) {
+	e := serveEnv{listen: or(getenv("REVIEWBOT_LISTEN"), ":8080"), dbURL: or(getenv("REVIEWBOT_DATABASE_URL"), store.DefaultURL),
+		apiURL: or(getenv("REVIEWBOT_GITHUB_API_URL"), gh.DefaultAPIURL), cacheDir: or(getenv("REVIEWBOT_CACHE_DIR"), "reviewbot-cache")}
+	e.secret = []byte(getenv("REVIEWBOT_WEBHOOK_SECRET"))
+	if len(e.secret) == 0 {
+		return e, usagef("REVIEWBOT_WEBHOOK_SECRET is not set: serve does not accept unsigned webhook deliveries; set it to the webhook secret of the App's settings page")
+	}
+	id := strings.TrimSpace(getenv("REVIEWBOT_APP_ID"))
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 {
+		return e, usagef("REVIEWBOT_APP_ID=%q is not an App ID: set it to the number on the App's settings page", id)
+	}
+	e.appID = n
+	e.key = []byte(getenv("REVIEWBOT_PRIVATE_KEY"))
+	if path := getenv("REVIEWBOT_PRIVATE_KEY_FILE"); len(e.key) == 0 && path != "" {
+		if e.key, err = os.ReadFile(path); err != nil {
+			return e, usagef("REVIEWBOT_PRIVATE_KEY_FILE: %v", err)
+		}
+	}
+	if k := string(e.key); !strings.Contains(k, "\n") && strings.Contains(k, `\n`) {
+		// An env file holds one line: accept the PEM with its newlines
+		// written as \n.
+		e.key = []byte(strings.ReplaceAll(k, `\n`, "\n"))
+	}
+	if len(e.key) == 0 {
+		return e, usagef("no App private key: set REVIEWBOT_PRIVATE_KEY to the PEM text or REVIEWBOT_PRIVATE_KEY_FILE to its path (generate one on the App's settings page)")
+	}
+	if e.defaultPlan, err = store.ParsePlan(or(getenv("REVIEWBOT_DEFAULT_PLAN"), "free")); err != nil {
+		return e, usagef("REVIEWBOT_DEFAULT_PLAN: %v", err)
+	}
+	if e.quota, err = envInt(getenv, "REVIEWBOT_FREE_QUOTA", 100); err != nil {
+		return e, err
+	}
+	w, err := envInt(getenv, "REVIEWBOT_WORKERS", 4)
+	if err != nil {
+		return e, err
+	}
+	e.workers = int(max(w, 1))
+	if e.jobTimeout, err = envDuration(getenv, "REVIEWBOT_JOB_TIMEOUT", 15*time.Minute); err != nil {
+		return e, err
+	}
+	if e.shutdown, err = envDuration(getenv, "REVIEWBOT_SHUTDOWN_TIMEOUT", 30*time.Second); err != nil {
+		return e, err
+	}
+	return e, nil
+}
+
+// runServe is `reviewbot serve`: it runs until ctx is cancelled (SIGINT,
+// SIGTERM), then stops accepting deliveries, lets running reviews finish
+// within REVIEWBOT_SHUTDOWN_TIMEOUT and hands the rest back to the queue.
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if helpAsked(args) {
+		fmt.Fprint(stdout, serveUsage)
+		return nil
+	}
+	if len(args) > 0 {
+		return usagef("reviewbot serve takes no arguments, only environment variables (reviewbot serve --help lists them)")
+	}
+	env, err := readServeEnv(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	db, err := store.Open(ctx, env.dbURL, env.workers*2+10)
+	if err != nil {
+		return usagef("REVIEWBOT_DATABASE_URL: %v", err)
+	}
+	defer db.Close()
+	if db.Dialect == store.SQLite {
+		unlock, err := lockFile(db.Path + ".lock")
+		if err != nil {
+			return usagef("%s is in use by another reviewbot serve (%v): one SQLite database serves one process; for several replicas use PostgreSQL", db.Path, err)
+		}
+		defer unlock()
+	}
+	if err := db.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate the database: %w", err)
+	}
+	models := tiers.ConfigFromEnv(getenv)
+	models.Logger = log
+	if err := tiers.CredentialsAvailable(ctx, models); err != nil {
+		log.Warn("no model credentials: reviews will fail until they are configured", "err", err)
+	}
+	app, err := webhook.New(webhook.Config{DB: db, Secret: env.secret, AppID: env.appID, PrivateKey: env.key, APIURL: env.apiURL,
+		Models: models, DefaultPlan: env.defaultPlan, FreeQuota: env.quota, Workers: env.workers, JobTimeout: env.jobTimeout,
+		CacheDir: env.cacheDir, Commands: webhook.NoCommands{}, Logger: log})
+	if err != nil {
+		return usagef("%v", err)
+	}
+	ln, err := net.Listen("tcp", env.listen)
+	if err != nil {
+		return usagef("REVIEWBOT_LISTEN=%s: %v", env.listen, err)
+	}
+	// The workers' context is not the signal's: River stops hard (every
+	// running review cancelled) when Start's context ends, and a SIGTERM
+	// should first let running reviews finish (app.Stop below).
+	if err := app.Start(context.WithoutCancel(ctx)); err != nil {
+		ln.Close()
+		return err
+	}
+	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute, WriteTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "database", string(db.Dialect), "workers", env.workers, "api", env.apiURL)
+
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
+	log.Info("shutting down: no new deliveries; running reviews get until the deadline", "timeout", env.shutdown)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), env.shutdown)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	if err := app.Stop(sctx); err != nil {
+		log.Warn("queue shutdown", "err", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func or(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return strings.TrimSpace(s)
+}
+
+func envInt(getenv func(string) string, name string, def int64) (int64, error) {
+	s := strings.TrimSpace(getenv(name))
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, usagef("%s=%q: want a whole number", name, s)
+	}
+	return n, nil
+}
+
+func envDuration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
+	s := strings.TrimSpace(getenv(name))
+	if s == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, usagef("%s=%q: want a duration such as 30s or 15m", name, s)
+	}
+	return d, nil
+}
