@@ -10,7 +10,7 @@ import (
 )
 
 func TestHelpGoesToStdout(t *testing.T) {
-	for _, args := range [][]string{{"help", "review"}, {"review", "--help"}, {"help"}, {"action", "--help"}} {
+	for _, args := range [][]string{{"help", "review"}, {"review", "--help"}, {"help"}, {"action", "--help"}, {"help", "serve"}, {"serve", "--help"}, {"help", "plan"}, {"help", "eval"}, {"eval", "--help"}} {
 		code, out, stderr := runCLI(t, nil, args...)
 		if code != 0 || out == "" || stderr != "" {
 			t.Errorf("%v: exit %d, stdout %d bytes, stderr %q", args, code, len(out), stderr)
@@ -21,7 +21,12 @@ func TestHelpGoesToStdout(t *testing.T) {
 		t.Errorf("review help: %s", out)
 	}
 	_, out, _ = runCLI(t, nil, "help")
-	if strings.Contains(out, "serve") || !strings.Contains(out, "reviewbot eval") {
+	for _, sub := range []string{"review", "action", "serve", "plan", "eval", "version"} {
+		if !strings.Contains(out, "reviewbot "+sub) {
+			t.Errorf("the usage does not list %s", sub)
+		}
+	}
+	if strings.Contains(out, "not available") {
 		t.Errorf("the usage lists what this build can run, and only that:\n%s", out)
 	}
 	if code, _, stderr := runCLI(t, nil, "help", "nope"); code != exitUsage || !strings.Contains(stderr, "nope") {

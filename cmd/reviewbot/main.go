@@ -87,6 +87,10 @@ func help(args []string, stdout, stderr io.Writer) int {
 		reviewFlags(stdout).Usage()
 	case "action":
 		fmt.Fprint(stdout, actionUsage)
+	case "serve":
+		fmt.Fprint(stdout, serveUsage)
+	case "plan":
+		fmt.Fprint(stdout, planUsage)
 	case "eval":
 		evalFlags(stdout).Usage()
 	case "version":
