@@ -74,6 +74,8 @@ func (p *Publisher) ours(u *github.User) bool {
 // page by page, for the summary comment and the posted fingerprints.
 func (p *Publisher) Prior(ctx context.Context) (*review.Prior, error) {
 	prior := &review.Prior{Posted: map[string]bool{}}
+	// Every call reads afresh: a command may have changed the state since.
+	p.summaryID = 0
 	opt := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: perPage}}
 	for {
 		page, resp, err := p.c.gh.Issues.ListComments(ctx, p.owner, p.repo, p.number, opt)

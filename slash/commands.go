@@ -67,6 +67,9 @@ func run(ctx context.Context, ev Event, d Deps, cmd Command, log *slog.Logger) e
 		}
 		return reply(ctx, ev, d, impactReply(res))
 	case CmdAsk:
+		if d.NoPremium {
+			return reply(ctx, ev, d, noPremiumReply)
+		}
 		if err := premium(ctx, ev, d); err != nil {
 			return err
 		}
@@ -83,6 +86,9 @@ func run(ctx context.Context, ev Event, d Deps, cmd Command, log *slog.Logger) e
 	}
 	return fmt.Errorf("command %q has no implementation", cmd.Name)
 }
+
+// noPremiumReply declines a question on a plan without the premium tier.
+const noPremiumReply = "Answering questions uses the premium model, which this installation's plan (free) does not include. `/review`, `/summary`, `/impact` and `/config` work on every plan."
 
 func answerFooter(model string, usd float64) string {
 	return fmt.Sprintf("\n\n<sub>reviewbot · %s · $%.4f</sub>", model, usd)
@@ -124,6 +130,9 @@ func conversation(ctx context.Context, ev Event, d Deps, log *slog.Logger) (*Out
 			log.Warn("could not acknowledge the dismissal", "err", err)
 		}
 		return &Outcome{Command: "dismiss"}, nil
+	}
+	if d.NoPremium {
+		return &Outcome{Command: "discuss"}, reply(ctx, ev, d, noPremiumReply)
 	}
 	if err := premium(ctx, ev, d); err != nil {
 		return &Outcome{Command: "discuss"}, reply(ctx, ev, d, "I could not answer: "+err.Error())

@@ -54,6 +54,10 @@ type Deps struct {
 	ReviewPR func(ctx context.Context, req runner.PRRequest) (*runner.Outcome, error)
 	// Asker answers questions; nil builds the engine from the models.
 	Asker runner.Asker
+	// NoPremium is set when the installation's plan has no premium tier
+	// (the App's free plan): /ask and thread answers are declined, and
+	// /review runs on the cheap tier.
+	NoPremium bool
 	// PerHour caps premium commands per pull request per hour; 0 means
 	// DefaultPerHour.
 	PerHour int

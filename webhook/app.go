@@ -44,7 +44,18 @@ type Config struct {
 	// http.DefaultTransport.
 	Base     http.RoundTripper
 	Commands Commands
-	Logger   *slog.Logger
+	// AppSlug is the App's URL name (github.com/apps/<slug>): comments
+	// may address it as @<slug>, and what it posts is by <slug>[bot].
+	AppSlug string
+	Logger  *slog.Logger
+}
+
+// botLogin is the login an App with this slug posts as.
+func botLogin(slug string) string {
+	if slug == "" {
+		return ""
+	}
+	return slug + "[bot]"
 }
 
 // App is the GitHub App server: the webhook handler, the queue and its
@@ -95,10 +106,12 @@ func New(cfg Config) (*App, error) {
 		cacheDir = filepath.Join(".", "reviewbot-cache")
 	}
 	reviewer := &Reviewer{DB: cfg.DB, GitHub: ghApp, Model: model, Models: cfg.Models, DefaultPlan: cfg.DefaultPlan,
-		FreeQuota: cfg.FreeQuota, Logger: log,
+		FreeQuota: cfg.FreeQuota, Bot: botLogin(cfg.AppSlug), Logger: log,
 		Tarballs: &codebase.TarballCache{Dir: filepath.Join(cacheDir, "tarballs"), BaseURL: cfg.APIURL, Client: &http.Client{Transport: ghApp.TarballTransport()}}}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, reviewer)
+	river.AddWorker(workers, &Commander{DB: cfg.DB, GitHub: ghApp, Model: model, Models: cfg.Models, Tarballs: reviewer.Tarballs,
+		DefaultPlan: cfg.DefaultPlan, Slug: cfg.AppSlug, Bot: botLogin(cfg.AppSlug), Logger: log})
 	river.AddWorker(workers, &pruneWorker{db: cfg.DB})
 	poll := time.Second
 	q, err := newQueue(cfg.DB, queueConfig{

@@ -24,7 +24,13 @@ type Comment struct {
 	AuthorAssociation string // OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE, ...
 	Path              string // review comments: the file
 	Line              int    // review comments: the line
-	DeliveryID        string
+	// InReplyTo is the review comment this one answers, 0 for none.
+	InReplyTo int64
+	// Action is created or edited; PreviousBody is the body before an
+	// edit, so that an edit that keeps the command runs nothing.
+	Action       string
+	PreviousBody string
+	DeliveryID   string
 }
 
 // Commands is the slash-command layer. Comment is called inside the
@@ -70,11 +76,17 @@ type commentEvent struct {
 		AuthorAssociation string `json:"author_association"`
 		Path              string `json:"path"`
 		Line              int    `json:"line"`
+		InReplyToID       int64  `json:"in_reply_to_id"`
 		User              struct {
 			Login string `json:"login"`
 			Type  string `json:"type"`
 		} `json:"user"`
 	} `json:"comment"`
+	Changes *struct {
+		Body *struct {
+			From string `json:"from"`
+		} `json:"body"`
+	} `json:"changes"`
 }
 
 // Comments hands new comments on pull requests, in the conversation
@@ -92,12 +104,16 @@ func (h Comments) Plan(d *Delivery) (Plan, error) {
 	if err := decode(d, &ev); err != nil {
 		return Plan{}, err
 	}
-	if ev.Action != "created" {
-		return Plan{Outcome: "ignored", Message: d.Event + "." + ev.Action + ": only new comments can hold commands"}, nil
+	if ev.Action != "created" && ev.Action != "edited" {
+		return Plan{Outcome: "ignored", Message: d.Event + "." + ev.Action + ": only new and edited comments can hold commands"}, nil
 	}
 	c := Comment{Repo: ev.Repository.FullName, CommentID: ev.Comment.ID, Body: ev.Comment.Body,
 		Author: ev.Comment.User.Login, AuthorType: ev.Comment.User.Type, AuthorAssociation: ev.Comment.AuthorAssociation,
-		Path: ev.Comment.Path, Line: ev.Comment.Line, DeliveryID: d.ID, ReviewComment: d.Event == "pull_request_review_comment"}
+		Path: ev.Comment.Path, Line: ev.Comment.Line, InReplyTo: ev.Comment.InReplyToID, Action: ev.Action,
+		DeliveryID: d.ID, ReviewComment: d.Event == "pull_request_review_comment"}
+	if ev.Changes != nil && ev.Changes.Body != nil {
+		c.PreviousBody = ev.Changes.Body.From
+	}
 	if ev.Installation != nil {
 		c.InstallationID = ev.Installation.ID
 	}

@@ -191,7 +191,7 @@ func (r *Reviewer) review(ctx context.Context, a ReviewArgs, attempt int, log *s
 		}
 	}
 	out, err := runner.ReviewPR(withInstallation(ctx, a.InstallationID), c, pub, runner.PRRequest{
-		Owner: owner, Repo: name, Number: a.Number, HeadSHA: a.HeadSHA, Full: a.Full,
+		Owner: owner, Repo: name, Number: a.Number, HeadSHA: a.HeadSHA, Full: a.Full, Automatic: true,
 		Models: r.Models, Model: r.Model, MaxTier: maxTier, Tarballs: r.Tarballs, Logger: log,
 	})
 	if out != nil && out.Result != nil && out.Result.Usage.Calls > 0 {
@@ -205,6 +205,10 @@ func (r *Reviewer) review(ctx context.Context, a ReviewArgs, attempt int, log *s
 	}
 	if err != nil {
 		return "", err
+	}
+	if out.Paused {
+		log.Info("automatic reviews of this pull request are paused (/pause)")
+		return "paused", nil
 	}
 	for _, n := range out.Notes {
 		log.Info("note", "note", n)

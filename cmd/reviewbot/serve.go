@@ -45,6 +45,8 @@ Environment:
   REVIEWBOT_SHUTDOWN_TIMEOUT      how long a shutdown waits for running reviews
                                   before handing them back to the queue (default 30s)
   REVIEWBOT_CACHE_DIR             tarball cache (default ./reviewbot-cache)
+  REVIEWBOT_APP_SLUG              the App's URL name, so comments may address it
+                                  as @<slug> (/commands work without it)
   REVIEWBOT_PROVIDER, REVIEWBOT_CHEAP_MODEL, REVIEWBOT_PREMIUM_MODEL, AWS_*
                                   the model configuration, as for reviewbot review
 `
@@ -146,7 +148,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	app, err := webhook.New(webhook.Config{DB: db, Secret: env.secret, AppID: env.appID, PrivateKey: env.key, APIURL: env.apiURL,
 		Models: models, DefaultPlan: env.defaultPlan, FreeQuota: env.quota, Workers: env.workers, JobTimeout: env.jobTimeout,
-		CacheDir: env.cacheDir, Commands: webhook.NoCommands{}, Logger: log})
+		CacheDir: env.cacheDir, Commands: webhook.SlashCommands{}, AppSlug: getenv("REVIEWBOT_APP_SLUG"), Logger: log})
 	if err != nil {
 		return usagef("%v", err)
 	}
