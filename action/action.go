@@ -237,6 +237,10 @@ func Run(ctx context.Context, env Env) error {
 		writeStepSummary(env, "## reviewbot\n\nAutomatic reviews are paused on this pull request (`/pause`); comment `/resume` to restart them.\n")
 		return nil
 	}
+	if out.Skipped != "" {
+		writeStepSummary(env, "## reviewbot\n\nNo automatic review: "+out.Skipped+". Comment `/review` for one.\n")
+		return nil
+	}
 	if err != nil {
 		if review.KindOf(err) == review.KindSuperseded {
 			notice(env.Stdout, err.Error())

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/bmatcuk/doublestar/v4"
+
 	"github.com/reviewbot/reviewbot/codebase"
 	"github.com/reviewbot/reviewbot/gh"
 	"github.com/reviewbot/reviewbot/gitrepo"
@@ -59,6 +61,9 @@ type Outcome struct {
 	ReadOnly bool
 	// Paused reports an automatic review skipped because of /pause.
 	Paused bool
+	// Skipped says why auto_review ruled out an automatic review ("" when
+	// it did not).
+	Skipped string
 	// Notes are what the entry point should tell its user (warnings
 	// about permissions, the superseded head).
 	Notes []string
@@ -109,6 +114,17 @@ func ReviewPR(ctx context.Context, c *gh.Client, pub review.Publisher, req PRReq
 		out.Paused = true
 		out.Notes = append(out.Notes, "automatic reviews are paused on this pull request; comment /resume to restart them, or /review for one review")
 		return out, nil
+	}
+	if req.Automatic {
+		why, err := AutoReviewOff(ctx, c, req.ConfigPath, pr)
+		if err != nil {
+			return out, &review.Error{Kind: review.KindUpstream, Err: err}
+		}
+		if why != "" {
+			out.Skipped = why
+			out.Notes = append(out.Notes, "no automatic review: "+why+"; comment /review for one")
+			return out, nil
+		}
 	}
 	checker, _ := pub.(review.Checker)
 	if checker != nil && !req.DryRun {
@@ -275,6 +291,43 @@ func load(ctx context.Context, c *gh.Client, req PRRequest, pr *gh.PullRequest, 
 	l.baseTree, l.headTree, treeNotes = trees(ctx, req, pr, l.base, log)
 	l.notes = append(l.notes, treeNotes...)
 	return l, nil
+}
+
+// AutoReviewOff reads the base branch's configuration (cfgPath, "" for
+// .github/reviewbot.yml) and says why its auto_review settings rule out an
+// automatic review of pr ("" when they allow it). A configuration that
+// does not load is left to the review, which reports it in the check run
+// and the summary.
+func AutoReviewOff(ctx context.Context, c *gh.Client, cfgPath string, pr *gh.PullRequest) (string, error) {
+	if cfgPath == "" {
+		cfgPath = review.ConfigPath
+	}
+	data, ok, err := c.FileAt(ctx, pr.Owner, pr.Repo, pr.BaseSHA, cfgPath)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		data = nil
+	}
+	cfg, _, err := review.LoadConfig(cfgPath+" (base "+pr.BaseRef+")", data, review.Overrides{})
+	if err != nil {
+		return "", nil
+	}
+	ar := cfg.AutoReview
+	switch {
+	case !ar.Enabled:
+		return "auto_review is off in " + cfgPath, nil
+	case pr.Draft && !ar.Drafts:
+		return "the pull request is a draft and auto_review.drafts is off", nil
+	case len(ar.BaseBranches) > 0:
+		for _, g := range ar.BaseBranches {
+			if m, _ := doublestar.Match(g, pr.BaseRef); m {
+				return "", nil
+			}
+		}
+		return fmt.Sprintf("the base branch %s matches none of auto_review.base_branches", pr.BaseRef), nil
+	}
+	return "", nil
 }
 
 // trees finds the base and head trees for codebase context: the local

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bmatcuk/doublestar/v4"
 	"github.com/riverqueue/river"
 
 	"github.com/reviewbot/reviewbot/codebase"
@@ -141,7 +140,7 @@ func (r *Reviewer) review(ctx context.Context, a ReviewArgs, attempt int, log *s
 	if pr.HeadSHA != a.HeadSHA {
 		return "", &review.Error{Kind: review.KindSuperseded, Err: fmt.Errorf("%w: %s is the head now", review.ErrSuperseded, short(pr.HeadSHA))}
 	}
-	if why, err := r.autoReviewOff(ctx, c, pr); err != nil {
+	if why, err := runner.AutoReviewOff(ctx, c, "", pr); err != nil {
 		return "", &review.Error{Kind: review.KindUpstream, Err: err}
 	} else if why != "" {
 		log.Info("not reviewing: "+why, "draft", pr.Draft, "base", pr.BaseRef)
@@ -217,39 +216,6 @@ func (r *Reviewer) review(ctx context.Context, a ReviewArgs, attempt int, log *s
 		log.Warn("record the reviewed head", "err", err)
 	}
 	return "posted", nil
-}
-
-// autoReviewOff reads the base branch's configuration and says why its
-// auto_review settings rule out an automatic review of pr ("" when they
-// allow it). A configuration that does not load is left to the runner,
-// which reports it in the check run and the summary.
-func (r *Reviewer) autoReviewOff(ctx context.Context, c *gh.Client, pr *gh.PullRequest) (string, error) {
-	data, ok, err := c.FileAt(ctx, pr.Owner, pr.Repo, pr.BaseSHA, review.ConfigPath)
-	if err != nil {
-		return "", err
-	}
-	if !ok {
-		data = nil
-	}
-	cfg, _, err := review.LoadConfig(review.ConfigPath+" (base "+pr.BaseRef+")", data, review.Overrides{})
-	if err != nil {
-		return "", nil
-	}
-	ar := cfg.AutoReview
-	switch {
-	case !ar.Enabled:
-		return "auto_review is off in " + review.ConfigPath, nil
-	case pr.Draft && !ar.Drafts:
-		return "the pull request is a draft and auto_review.drafts is off", nil
-	case len(ar.BaseBranches) > 0:
-		for _, g := range ar.BaseBranches {
-			if m, _ := doublestar.Match(g, pr.BaseRef); m {
-				return "", nil
-			}
-		}
-		return fmt.Sprintf("the base branch %s matches none of auto_review.base_branches", pr.BaseRef), nil
-	}
-	return "", nil
 }
 
 // overQuota tells the pull request, in the summary comment and the check

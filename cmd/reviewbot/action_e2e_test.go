@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -513,5 +514,38 @@ func TestActionDefaultInputsLeaveTheConfigFileInCharge(t *testing.T) {
 	sums := summaries(p.gh.IssueComments(prOwner, prRepo, prNumber))
 	if len(sums) != 1 || !strings.Contains(sums[0].Body, "mistyped_key") {
 		t.Errorf("unknown keys in the base config are reported in the summary")
+	}
+}
+
+func TestActionSkipsDraftsPerAutoReview(t *testing.T) {
+	p, _, fake, _ := calcPR(t, "major")
+	p.gh.AddPR(ghtest.PR{Owner: prOwner, Repo: prRepo, Number: prNumber, Title: "WIP", Draft: true,
+		BaseRef: "main", HeadRef: "feature", BaseSHA: p.base, HeadSHA: p.head, Diff: p.diff(p.base, p.head)})
+	r := p.run("opened", p.head, nil)
+	if r.code != 0 || !strings.Contains(r.summary, "draft") || len(fake.calls) != 0 {
+		t.Fatalf("a draft is not reviewed by default: exit %d, %d model calls, summary %q", r.code, len(fake.calls), r.summary)
+	}
+	p.gh.SetFile(prOwner, prRepo, p.base, ".github/reviewbot.yml", "auto_review: {drafts: true}\n")
+	if r := p.run("opened", p.head, nil); r.code != 0 || len(premiumPrompts(fake)) != 1 {
+		t.Fatalf("auto_review.drafts: true reviews drafts: exit %d, %d premium calls", r.code, len(premiumPrompts(fake)))
+	}
+}
+
+func TestActionWithoutACheckoutReadsTarballs(t *testing.T) {
+	p, _, _, _ := calcPR(t, "major")
+	for _, sha := range []string{p.base, p.head} {
+		out, err := exec.Command("git", "-C", p.up.Dir, "archive", "--format=tar.gz", "--prefix=octo-calc-"+sha[:7]+"/", sha).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.gh.SetTarball(prOwner, prRepo, sha, out)
+	}
+	r := p.run("opened", p.head, map[string]string{"GITHUB_WORKSPACE": t.TempDir(), "RUNNER_TEMP": t.TempDir()})
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	sums := summaries(p.gh.IssueComments(prOwner, prRepo, prNumber))
+	if len(sums) != 1 || !strings.Contains(sums[0].Body, "main.go:6") {
+		t.Errorf("without a checkout the impact list still finds main.go:6 from the tarballs")
 	}
 }
