@@ -43,6 +43,7 @@ func newPages(githubURL string) (*pages, error) {
 		"when":     func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
 		"num":      func(n int64) string { return groupDigits(n) },
 		"truncate": truncate,
+		"redact":   RedactSecrets,
 		"github":   func() string { return githubURL },
 	}
 	p := &pages{t: map[string]*template.Template{}, githubURL: githubURL}
