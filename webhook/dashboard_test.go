@@ -143,13 +143,14 @@ func TestDashboardWithBearerTokenShowsTheState(t *testing.T) {
 	d := newDashEnv(t, dbtest.SQLiteURL(t), testAdminToken)
 	d.seed()
 	auth := map[string]string{"Authorization": "Bearer " + testAdminToken}
+	now := time.Now().UTC()
 	w := d.request("GET", "/", nil, nil, auth)
 	body := w.Body.String()
 	if w.Code != http.StatusOK {
 		t.Fatalf("overview: %d\n%s", w.Code, body)
 	}
 	for _, want := range []string{"acme", "octocat", "Plan <strong>team</strong>", "Plan <strong>free</strong>", "App ID 77",
-		"<svg class=\"chart\"", "quota 3", "$0.42", "12,345", "3 of 3 reviews", "class=\"bar over\"", "no AWS region for Bedrock", "waiting"} {
+		"<svg class=\"chart\"", "quota 3", "$0.42", "12,345", "reviews 3 of 3", `y="130" dy="-17" class="label">` + now.Format("Jan 06") + "<", "class=\"bar over\"", "no AWS region for Bedrock", "waiting"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("overview lacks %q", want)
 		}
