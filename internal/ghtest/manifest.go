@@ -76,6 +76,8 @@ type CreatedApp struct {
 	Converted                             int // successful conversions of its code
 }
 
+var _ http.Handler = (*Manifests)(nil)
+
 // NewManifests starts the web side in front of api; t.Cleanup stops it.
 func NewManifests(t testing.TB, api *Server) *Manifests {
 	t.Helper()
