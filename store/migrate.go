@@ -82,6 +82,48 @@ var migrations = []string{
 		installation_id BIGINT PRIMARY KEY,
 		last_write_ms BIGINT NOT NULL
 	);`,
+	// 2: setup mode and the dashboard (credentials.go, web.go, reviews.go).
+	`CREATE TABLE IF NOT EXISTS reviewbot_app (
+		id INTEGER PRIMARY KEY,
+		app_id BIGINT NOT NULL,
+		slug TEXT NOT NULL,
+		name TEXT NOT NULL DEFAULT '',
+		owner TEXT NOT NULL DEFAULT '',
+		html_url TEXT NOT NULL DEFAULT '',
+		client_id TEXT NOT NULL DEFAULT '',
+		client_secret TEXT NOT NULL DEFAULT '',
+		webhook_secret TEXT NOT NULL,
+		private_key TEXT NOT NULL,
+		created_ms BIGINT NOT NULL
+	);
+	CREATE TABLE IF NOT EXISTS reviewbot_web_tokens (
+		hash TEXT PRIMARY KEY,
+		kind TEXT NOT NULL,
+		bound TEXT NOT NULL DEFAULT '',
+		expires_ms BIGINT NOT NULL
+	);
+	CREATE INDEX IF NOT EXISTS reviewbot_web_tokens_expires ON reviewbot_web_tokens (expires_ms);
+	CREATE TABLE IF NOT EXISTS reviewbot_reviews (
+		id {{serial}},
+		installation_id BIGINT NOT NULL,
+		repo TEXT NOT NULL,
+		number BIGINT NOT NULL,
+		head_sha TEXT NOT NULL,
+		job_id BIGINT NOT NULL DEFAULT 0,
+		attempt BIGINT NOT NULL DEFAULT 0,
+		trigger_name TEXT NOT NULL DEFAULT '',
+		delivery_id TEXT NOT NULL DEFAULT '',
+		outcome TEXT NOT NULL,
+		plan TEXT NOT NULL DEFAULT '',
+		tier TEXT NOT NULL DEFAULT '',
+		error TEXT NOT NULL DEFAULT '',
+		started_ms BIGINT NOT NULL,
+		duration_ms BIGINT NOT NULL DEFAULT 0,
+		input_tokens BIGINT NOT NULL DEFAULT 0,
+		output_tokens BIGINT NOT NULL DEFAULT 0,
+		cost_usd {{real}} NOT NULL DEFAULT 0
+	);
+	CREATE INDEX IF NOT EXISTS reviewbot_reviews_started ON reviewbot_reviews (started_ms);`,
 }
 
 // migrateLockKey is the PostgreSQL advisory lock that lets one replica

@@ -77,11 +77,14 @@ func (r *Reviewer) Work(ctx context.Context, job *river.Job[ReviewArgs]) error {
 	a := job.Args
 	log := r.log().With("delivery", a.DeliveryID, "repo", a.Repo, "pr", a.Number, "head", a.HeadSHA,
 		"installation", a.InstallationID, "job_id", job.ID, "attempt", job.Attempt)
-	outcome, err := r.review(ctx, a, job.Attempt, log)
+	rec := store.ReviewRecord{InstallationID: a.InstallationID, Repo: a.Repo, Number: a.Number, HeadSHA: a.HeadSHA, JobID: job.ID,
+		Attempt: job.Attempt, Trigger: a.Trigger, DeliveryID: a.DeliveryID, Started: start}
+	outcome, err := r.review(ctx, a, job.Attempt, log, &rec)
 	if err != nil && ctx.Err() != nil {
 		// Cancelled by a newer push (River marks the job cancelled) or by
 		// shutdown (River hands the job back for another attempt).
 		r.Metrics.review("interrupted", time.Since(start))
+		r.record(ctx, &rec, "interrupted", context.Cause(ctx), log)
 		log.Info("review interrupted", "why", context.Cause(ctx))
 		return err
 	}
@@ -93,6 +96,7 @@ func (r *Reviewer) Work(ctx context.Context, job *river.Job[ReviewArgs]) error {
 			log.Info("review superseded by a newer head", "err", err)
 		}
 		r.Metrics.review(outcome, time.Since(start))
+		r.record(ctx, &rec, outcome, nil, log)
 		if err := store.ForgetJob(context.WithoutCancel(ctx), r.DB, job.ID); err != nil {
 			log.Warn("forget the finished job", "err", err)
 		}
@@ -100,19 +104,36 @@ func (r *Reviewer) Work(ctx context.Context, job *river.Job[ReviewArgs]) error {
 		return nil
 	case actionCancel:
 		r.Metrics.review("failed", time.Since(start))
+		r.record(ctx, &rec, "failed", err, log)
 		log.Error("review failed; not retried", "kind", kind, "err", err)
 		return river.JobCancel(err)
 	default:
 		r.Metrics.review("retry", time.Since(start))
+		if job.MaxAttempts > 0 && job.Attempt >= job.MaxAttempts {
+			r.record(ctx, &rec, "failed", err, log) // River discards it now
+		} else {
+			r.record(ctx, &rec, "retry", err, log)
+		}
 		log.Warn("review failed; it will be retried", "kind", kind, "err", err)
 		return err
+	}
+}
+
+// record keeps the attempt for the dashboard, its error without secrets.
+func (r *Reviewer) record(ctx context.Context, rec *store.ReviewRecord, outcome string, err error, log *slog.Logger) {
+	rec.Outcome, rec.Duration = outcome, time.Since(rec.Started)
+	if err != nil {
+		rec.Error = RedactSecrets(err.Error())
+	}
+	if err := store.RecordReview(context.WithoutCancel(ctx), r.DB, *rec); err != nil {
+		log.Warn("record the review for the dashboard", "err", err)
 	}
 }
 
 // Timeout is the Client's JobTimeout for every review.
 func (r *Reviewer) Timeout(*river.Job[ReviewArgs]) time.Duration { return 0 }
 
-func (r *Reviewer) review(ctx context.Context, a ReviewArgs, attempt int, log *slog.Logger) (string, error) {
+func (r *Reviewer) review(ctx context.Context, a ReviewArgs, attempt int, log *slog.Logger, rec *store.ReviewRecord) (string, error) {
 	owner, name, ok := strings.Cut(a.Repo, "/")
 	if !ok {
 		return "", review.Errorf(review.KindUsage, "job names repository %q, not owner/name", a.Repo)
@@ -153,6 +174,7 @@ func (r *Reviewer) review(ctx context.Context, a ReviewArgs, attempt int, log *s
 		return "", &review.Error{Kind: review.KindUpstream, Err: err}
 	}
 	log = log.With("plan", plan.Plan)
+	rec.Plan = string(plan.Plan)
 	maxTier := tiers.Free
 	if plan.Plan == store.Team {
 		maxTier = tiers.Team
@@ -196,6 +218,7 @@ func (r *Reviewer) review(ctx context.Context, a ReviewArgs, attempt int, log *s
 	if out != nil && out.Result != nil && out.Result.Usage.Calls > 0 {
 		// Spent tokens count whether or not the posting worked.
 		u := out.Result.Usage
+		rec.Tier, rec.InputTokens, rec.OutputTokens, rec.CostUSD = out.Result.Tier, u.InputTokens+u.CacheReadTokens+u.CacheWriteTokens, u.OutputTokens, u.CostUSD
 		r.Metrics.usage(out.Result.Tier, a.InstallationID, u.InputTokens+u.CacheReadTokens+u.CacheWriteTokens, u.OutputTokens, u.CostUSD)
 		if uerr := store.AddUsage(context.WithoutCancel(ctx), r.DB, store.Usage{InstallationID: a.InstallationID, Month: store.Month(now),
 			Reviews: 1, InputTokens: u.InputTokens + u.CacheReadTokens + u.CacheWriteTokens, OutputTokens: u.OutputTokens, CostUSD: u.CostUSD}); uerr != nil {
@@ -307,9 +330,18 @@ var _ river.Worker[PruneArgs] = (*pruneWorker)(nil)
 // checks: GitHub redelivers from the last three days.
 const deliveryRetention = 7 * 24 * time.Hour
 
+// reviewRetention is how long the dashboard's review attempts are kept.
+const reviewRetention = 90 * 24 * time.Hour
+
 func (w *pruneWorker) Work(ctx context.Context, job *river.Job[PruneArgs]) error {
 	before := time.Now().Add(-deliveryRetention)
 	if _, err := store.PruneDeliveries(ctx, w.db, before); err != nil {
+		return err
+	}
+	if _, err := store.PruneReviews(ctx, w.db, time.Now().Add(-reviewRetention)); err != nil {
+		return err
+	}
+	if _, err := store.PruneWebTokens(ctx, w.db, time.Now()); err != nil {
 		return err
 	}
 	_, err := store.PruneJobs(ctx, w.db, before)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -26,16 +27,36 @@ after queueing the work durably, and reviews pull requests from the queue.
 GET /healthz answers 200 while the database is reachable; GET /metrics
 serves Prometheus metrics.
 
+Without App credentials and without a webhook secret, serve starts in setup
+mode: open REVIEWBOT_PUBLIC_URL in a browser and GitHub's App manifest flow
+registers the App and hands its credentials to serve, which stores them in
+the database and starts serving the App, without a restart. Once an App is
+configured, GET / is the status dashboard (sign in with
+REVIEWBOT_ADMIN_TOKEN; without it the dashboard is off).
+
 Environment:
   REVIEWBOT_APP_ID                App ID (the App's settings page)
   REVIEWBOT_PRIVATE_KEY           App private key, PEM text, or
   REVIEWBOT_PRIVATE_KEY_FILE      a path to it
-  REVIEWBOT_WEBHOOK_SECRET        webhook secret; serve refuses to start without it
+  REVIEWBOT_WEBHOOK_SECRET        webhook secret; with App credentials, serve
+                                  refuses to start without it; with none of
+                                  the four, serve uses the App stored by setup
+                                  mode, or starts in setup mode
+  REVIEWBOT_PUBLIC_URL            the URL GitHub and browsers reach serve at
+                                  (needed by setup mode; https makes cookies Secure)
+  REVIEWBOT_GITHUB_URL            GitHub's web URL (default https://github.com;
+                                  an Enterprise Server's own URL)
+  REVIEWBOT_ADMIN_TOKEN           the dashboard's sign-in token (at least 16
+                                  characters); also required for setup when set
+  REVIEWBOT_ENCRYPTION_KEY        32 random bytes, base64 or hex (openssl rand
+                                  -base64 32): encrypts the App secrets setup
+                                  mode stores; optional, keep it with the rest
   REVIEWBOT_LISTEN                listen address (default :8080)
   REVIEWBOT_DATABASE_URL          sqlite://./reviewbot.db (default) or postgres://...
                                   (several serve replicas share one PostgreSQL)
-  REVIEWBOT_GITHUB_API_URL        REST base URL (default https://api.github.com/;
-                                  GitHub Enterprise Server: https://HOST/api/v3/)
+  REVIEWBOT_GITHUB_API_URL        REST base URL (default https://api.github.com/, or
+                                  REVIEWBOT_GITHUB_URL/api/v3/ when that names an
+                                  Enterprise Server)
   REVIEWBOT_DEFAULT_PLAN          free (default) or team, for installations
                                   without a recorded plan (see reviewbot plan)
   REVIEWBOT_FREE_QUOTA            reviews per installation per month on the free
@@ -56,39 +77,56 @@ type serveEnv struct {
 	listen, dbURL, apiURL string
 	secret, key           []byte
 	appID                 int64
-	defaultPlan           store.Plan
-	quota                 int64
-	workers               int
-	jobTimeout, shutdown  time.Duration
-	cacheDir              string
+	// setup is true when none of the App's credentials is set: the App
+	// comes from the database, or setup mode registers it.
+	setup                bool
+	publicURL, githubURL string
+	adminToken           string
+	sealer               *store.Sealer
+	defaultPlan          store.Plan
+	quota                int64
+	workers              int
+	jobTimeout, shutdown time.Duration
+	cacheDir             string
 }
 
 func readServeEnv(getenv func(string) string) (serveEnv, error) {
 	e := serveEnv{listen: or(getenv("REVIEWBOT_LISTEN"), ":8080"), dbURL: or(getenv("REVIEWBOT_DATABASE_URL"), store.DefaultURL),
 		apiURL: or(getenv("REVIEWBOT_GITHUB_API_URL"), gh.DefaultAPIURL), cacheDir: or(getenv("REVIEWBOT_CACHE_DIR"), "reviewbot-cache")}
+	var err error
+	if err = readWeb(getenv, &e); err != nil {
+		return e, err
+	}
 	e.secret = []byte(getenv("REVIEWBOT_WEBHOOK_SECRET"))
-	if len(e.secret) == 0 {
-		return e, usagef("REVIEWBOT_WEBHOOK_SECRET is not set: serve does not accept unsigned webhook deliveries; set it to the webhook secret of the App's settings page")
-	}
 	id := strings.TrimSpace(getenv("REVIEWBOT_APP_ID"))
-	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil || n <= 0 {
-		return e, usagef("REVIEWBOT_APP_ID=%q is not an App ID: set it to the number on the App's settings page", id)
+	keySet := getenv("REVIEWBOT_PRIVATE_KEY") != "" || getenv("REVIEWBOT_PRIVATE_KEY_FILE") != ""
+	switch {
+	case len(e.secret) == 0 && id == "" && !keySet:
+		// Setup mode, or the App an earlier setup stored.
+		e.setup = true
+	case len(e.secret) == 0:
+		return e, usagef("REVIEWBOT_WEBHOOK_SECRET is not set: serve does not accept unsigned webhook deliveries; set it to the webhook secret of the App's settings page (or unset REVIEWBOT_APP_ID and the private key to register an App in setup mode)")
 	}
-	e.appID = n
-	e.key = []byte(getenv("REVIEWBOT_PRIVATE_KEY"))
-	if path := getenv("REVIEWBOT_PRIVATE_KEY_FILE"); len(e.key) == 0 && path != "" {
-		if e.key, err = os.ReadFile(path); err != nil {
-			return e, usagef("REVIEWBOT_PRIVATE_KEY_FILE: %v", err)
+	if !e.setup {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil || n <= 0 {
+			return e, usagef("REVIEWBOT_APP_ID=%q is not an App ID: set it to the number on the App's settings page", id)
 		}
-	}
-	if k := string(e.key); !strings.Contains(k, "\n") && strings.Contains(k, `\n`) {
-		// An env file holds one line: accept the PEM with its newlines
-		// written as \n.
-		e.key = []byte(strings.ReplaceAll(k, `\n`, "\n"))
-	}
-	if len(e.key) == 0 {
-		return e, usagef("no App private key: set REVIEWBOT_PRIVATE_KEY to the PEM text or REVIEWBOT_PRIVATE_KEY_FILE to its path (generate one on the App's settings page)")
+		e.appID = n
+		e.key = []byte(getenv("REVIEWBOT_PRIVATE_KEY"))
+		if path := getenv("REVIEWBOT_PRIVATE_KEY_FILE"); len(e.key) == 0 && path != "" {
+			if e.key, err = os.ReadFile(path); err != nil {
+				return e, usagef("REVIEWBOT_PRIVATE_KEY_FILE: %v", err)
+			}
+		}
+		if k := string(e.key); !strings.Contains(k, "\n") && strings.Contains(k, `\n`) {
+			// An env file holds one line: accept the PEM with its newlines
+			// written as \n.
+			e.key = []byte(strings.ReplaceAll(k, `\n`, "\n"))
+		}
+		if len(e.key) == 0 {
+			return e, usagef("no App private key: set REVIEWBOT_PRIVATE_KEY to the PEM text or REVIEWBOT_PRIVATE_KEY_FILE to its path (generate one on the App's settings page)")
+		}
 	}
 	if e.defaultPlan, err = store.ParsePlan(or(getenv("REVIEWBOT_DEFAULT_PLAN"), "free")); err != nil {
 		return e, usagef("REVIEWBOT_DEFAULT_PLAN: %v", err)
@@ -146,11 +184,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := tiers.CredentialsAvailable(ctx, models); err != nil {
 		log.Warn("no model credentials: reviews will fail until they are configured", "err", err)
 	}
-	app, err := webhook.New(webhook.Config{DB: db, Secret: env.secret, AppID: env.appID, PrivateKey: env.key, APIURL: env.apiURL,
-		Models: models, DefaultPlan: env.defaultPlan, FreeQuota: env.quota, Workers: env.workers, JobTimeout: env.jobTimeout,
-		CacheDir: env.cacheDir, Commands: webhook.SlashCommands{}, AppSlug: getenv("REVIEWBOT_APP_SLUG"), Logger: log})
+	app, err := webhook.NewServer(ctx, webhook.ServerConfig{
+		App: webhook.Config{DB: db, Secret: env.secret, AppID: env.appID, PrivateKey: env.key, APIURL: env.apiURL,
+			Models: models, DefaultPlan: env.defaultPlan, FreeQuota: env.quota, Workers: env.workers, JobTimeout: env.jobTimeout,
+			CacheDir: env.cacheDir, Commands: webhook.SlashCommands{}, AppSlug: getenv("REVIEWBOT_APP_SLUG"), Logger: log},
+		PublicURL: env.publicURL, GitHubURL: env.githubURL, AdminToken: env.adminToken, Sealer: env.sealer,
+	})
 	if err != nil {
 		return usagef("%v", err)
+	}
+	if !env.setup && env.adminToken == "" {
+		log.Info("the dashboard is off: set REVIEWBOT_ADMIN_TOKEN to enable it at GET /")
+	} else if env.setup && app.Configured() && env.adminToken == "" {
+		log.Info("running the GitHub App stored by setup; the dashboard is off: set REVIEWBOT_ADMIN_TOKEN to enable it at GET /")
 	}
 	ln, err := net.Listen("tcp", env.listen)
 	if err != nil {
@@ -167,7 +213,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	log.Info("listening", "addr", ln.Addr().String(), "database", string(db.Dialect), "workers", env.workers, "api", env.apiURL)
+	log.Info("listening", "addr", ln.Addr().String(), "database", string(db.Dialect), "workers", env.workers, "api", env.apiURL, "setup_mode", !app.Configured())
 
 	select {
 	case <-ctx.Done():
@@ -218,4 +264,34 @@ func envDuration(getenv func(string) string, name string, def time.Duration) (ti
 		return 0, usagef("%s=%q: want a duration such as 30s or 15m", name, s)
 	}
 	return d, nil
+}
+
+// readWeb reads the web side's settings: public URL, GitHub's web URL
+// (and from it the REST URL of an Enterprise Server), admin token and
+// encryption key.
+func readWeb(getenv func(string) string, e *serveEnv) error {
+	e.publicURL = strings.TrimRight(strings.TrimSpace(getenv("REVIEWBOT_PUBLIC_URL")), "/")
+	if e.publicURL != "" {
+		u, err := url.Parse(e.publicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return usagef("REVIEWBOT_PUBLIC_URL=%q is not an http(s) URL: set it to the address GitHub and your browser reach serve at, e.g. https://reviewbot.example.com", e.publicURL)
+		}
+	}
+	e.githubURL = strings.TrimRight(or(getenv("REVIEWBOT_GITHUB_URL"), "https://github.com"), "/")
+	u, err := url.Parse(e.githubURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return usagef("REVIEWBOT_GITHUB_URL=%q is not an http(s) URL: https://github.com, or your Enterprise Server's address", e.githubURL)
+	}
+	if strings.TrimSpace(getenv("REVIEWBOT_GITHUB_API_URL")) == "" && u.Host != "github.com" {
+		// An Enterprise Server serves its REST API under /api/v3/.
+		e.apiURL = e.githubURL + "/api/v3/"
+	}
+	e.adminToken = getenv("REVIEWBOT_ADMIN_TOKEN")
+	if n := len(e.adminToken); n > 0 && n < webhook.MinAdminToken {
+		return usagef("REVIEWBOT_ADMIN_TOKEN is %d characters: use at least %d random ones, e.g. the output of `openssl rand -hex 32`", n, webhook.MinAdminToken)
+	}
+	if e.sealer, err = store.NewSealer(getenv("REVIEWBOT_ENCRYPTION_KEY")); err != nil {
+		return usagef("%v", err)
+	}
+	return nil
 }
