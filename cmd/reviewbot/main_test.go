@@ -165,7 +165,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"review", "--repo", os.TempDir(), "--dry-run"}, "not a git repository"},
 		{[]string{"review", "--dry-run", "--tier", "gold"}, "--tier"},
 		{[]string{"frobnicate"}, "unknown subcommand"},
-		{[]string{"serve"}, "REVIEWBOT_WEBHOOK_SECRET is not set"},
+		{[]string{"serve"}, "REVIEWBOT_PUBLIC_URL is not set"},
 		{[]string{"plan", "set", "x", "team"}, "not a number"},
 		{nil, "Usage:"},
 	}
