@@ -41,8 +41,25 @@ func (a *analyzer) movedUnchanged(c *changedDef) bool {
 	if c.change != changeAdded || c.file.lang != "Go" || c.file.syms == nil {
 		return false
 	}
-	body, ok := a.moved[c.dir()+"\x00"+c.file.syms.Package+"\x00"+c.def.QualifiedName()]
-	return ok && body == bodyText(c.file, c.def)
+	m, ok := a.movedFrom(c)
+	return ok && bodyText(m.bf, m.def) == bodyText(c.file, c.def)
+}
+
+// movedDef is a Go definition as it was at base, in the file it left.
+type movedDef struct {
+	bf  *parsedFile
+	def languages.Definition
+}
+
+// movedFrom returns the base version of an added Go definition that left
+// another file of its package: it is not new, and what changed in it is
+// found by comparing the two.
+func (a *analyzer) movedFrom(c *changedDef) (movedDef, bool) {
+	if c.change != changeAdded || c.file.lang != "Go" || c.file.syms == nil {
+		return movedDef{}, false
+	}
+	m, ok := a.moved[c.dir()+"\x00"+c.file.syms.Package+"\x00"+c.def.QualifiedName()]
+	return m, ok
 }
 
 // dir is the definition's package directory.
@@ -84,9 +101,9 @@ type analyzer struct {
 	headFiles  map[string]*parsedFile // changed files at head
 	gone       []goneSet
 	// moved maps dir, package and qualified name of a Go definition that
-	// left its file for another file of the same package to its body text
-	// at base.
-	moved map[string]string
+	// left its file for another file of the same package to its base
+	// version.
+	moved map[string]movedDef
 }
 
 // Analyze computes the context pack and the downstream impact of a change.
@@ -103,7 +120,7 @@ func Analyze(ctx context.Context, opt Options) (*Analysis, error) {
 	if opt.TokenBudget <= 0 {
 		opt.TokenBudget = DefaultTokenBudget
 	}
-	a := &analyzer{opt: opt, stats: &counters{}, added: map[string]map[int]bool{}, headFiles: map[string]*parsedFile{}, moved: map[string]string{}}
+	a := &analyzer{opt: opt, stats: &counters{}, added: map[string]map[int]bool{}, headFiles: map[string]*parsedFile{}, moved: map[string]movedDef{}}
 	var err error
 	if a.head, err = newSnapshot(ctx, opt.Head, a.stats); err != nil {
 		return nil, fmt.Errorf("analyze head: %w", err)
@@ -366,7 +383,7 @@ func (a *analyzer) settleGone(ctx context.Context) error {
 		var still []languages.Definition
 		for _, d := range g.defs {
 			if key := a.goneDir(g) + "\x00" + g.bf.syms.Package + "\x00" + d.QualifiedName(); g.bf.lang == "Go" && present[key] {
-				a.moved[key] = bodyText(g.bf, d)
+				a.moved[key] = movedDef{bf: g.bf, def: d}
 				continue
 			}
 			still = append(still, d)

@@ -52,6 +52,9 @@ const maxCommonSites = 10
 type refSite struct {
 	file *parsedFile
 	line int
+	// guess marks a Go member reference matched by name because the
+	// receiver's type was unknown.
+	guess bool
 }
 
 // target is a changed definition being searched for.
@@ -70,6 +73,10 @@ type target struct {
 	// too many candidates in its package to list
 	unsearched bool
 	sites      []refSite
+	// ambiguous: a Go member whose name another type declares too, or
+	// that was added, deleted or renamed, so that its references need
+	// types to be told apart.
+	ambiguous bool
 }
 
 // impact finds the references of every changed definition and turns them
@@ -98,6 +105,17 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		if cd.file == nil || cd.file.syms == nil || a.movedUnchanged(cd) {
 			continue
 		}
+		if m, ok := a.movedFrom(cd); ok {
+			// Moved to another file of its package and changed on the
+			// way: judged against its old self, not as new.
+			cd.change = compareDefs(m.bf, m.def, cd.file, cd.def)
+		}
+		if cd.file.lang == "Go" && cd.def.Kind == languages.KindType && cd.def.Container == "" && cd.change == ChangeModified {
+			// A struct or defined type whose header is unchanged: what
+			// changed is inside its fields, which are targets of their
+			// own; no use of the type itself breaks.
+			continue
+		}
 		moveKey := languageGroup(cd.file.lang) + "\x00" + cd.def.QualifiedName()
 		if cd.change == ChangeDeleted && movedIn[moveKey] {
 			continue
@@ -117,8 +135,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 			// new C(...).
 			t.name, t.member, t.common, t.ctor = cd.def.Container, false, false, true
 		}
-		if cd.change == changeAdded && t.member && !moved && !(t.lang == "Go" && t.common && cd.def.Kind == languages.KindMethod) &&
-			!a.pyAttributeExisted(ctx, cd) {
+		if cd.change == changeAdded && t.member && !moved && t.lang != "Go" && !a.pyAttributeExisted(ctx, cd) {
 			// A new member can only be used by unchanged code through an
 			// interface (Go's Set, String, Type, ...); matched by name
 			// alone its "references" would be other types' members.
@@ -218,25 +235,71 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		}
 	}
 	countSharers(targets, found)
+	views := map[*parsedFile]*importView{}
+	viewOf := func(pf *parsedFile) *importView {
+		if iv, ok := views[pf]; ok {
+			return iv
+		}
+		iv := newImportView(ctx, a.head, pf)
+		views[pf] = iv
+		return iv
+	}
+	gt := a.goTypesFor(ctx, targets, found, byName, viewOf)
 	for _, pf := range found {
 		if pf.syms == nil || pyStub(pf) {
 			continue
 		}
 		added := a.added[pf.path]
-		imports := newImportView(ctx, a.head, pf)
+		imports := viewOf(pf)
 		for _, r := range pf.syms.References {
 			ts := byName[r.Name]
 			if len(ts) == 0 || added[r.Line] || onDefinitionLine(pf, r) {
 				continue
 			}
+			var sel goSel
+			resolved := false
 			for _, t := range ts {
 				if t.inOwnRange(pf, r.Line) || t.common && dirOf(pf.path) != t.cd.dir() {
 					continue
 				}
-				if languageGroup(pf.lang) == t.group && a.matches(t, pf, imports, r) {
-					t.sites = append(t.sites, refSite{file: pf, line: r.Line})
+				if languageGroup(pf.lang) != t.group {
+					continue
+				}
+				if gt != nil && t.lang == "Go" && pf.lang == "Go" && t.member && r.Member {
+					if !resolved {
+						sel, resolved = gt.resolve(pf.path, pf.syms.Package, r.Line, r.Column), true
+					}
+					if sel.known {
+						if gt.matchTarget(t, sel) {
+							t.sites = append(t.sites, refSite{file: pf, line: r.Line})
+						}
+						continue
+					}
+					if t.ambiguous && t.cd.change == changeAdded {
+						// A new member is used by untouched code only where
+						// types prove it (shadowing, promotion); a name
+						// alone proves nothing.
+						continue
+					}
+					if gt.covers(pf.path, pf.syms.Package) && !goInterfaceReachable(t) {
+						// In a type-checked file every value of a type of
+						// the module has a known type: an unknown receiver
+						// is a type from outside, whose fields and missing
+						// members are not this target. Only a method can
+						// still be reached that way, through an interface
+						// declared outside (w.Write on an http.ResponseWriter).
+						continue
+					}
+				}
+				if a.matches(t, pf, imports, r) {
+					t.sites = append(t.sites, refSite{file: pf, line: r.Line, guess: t.lang == "Go" && t.member && t.ambiguous})
 				}
 			}
+		}
+	}
+	if gt != nil {
+		if n := gt.note(); n != "" {
+			a.notes = append(a.notes, n)
 		}
 	}
 
@@ -244,8 +307,10 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 	sites := map[*changedDef][]refSite{}
 	for _, t := range targets {
 		t.sites = dedupeSites(t.sites)
-		if t.common && (t.lang != "Go" || len(t.sites) > maxCommonSites) {
-			t.sites, t.unsearched = nil, true
+		if t.common && (t.lang != "Go" || countGuesses(t.sites) > maxCommonSites) {
+			// Too many calls of a common name whose receiver could not
+			// be checked: mostly other types'. Those proven by types stay.
+			t.sites, t.unsearched = provenSites(t.sites), true
 		}
 		sites[t.cd] = t.sites
 		if im, ok := t.impact(); ok {
@@ -302,7 +367,7 @@ func (t *target) impact() (Impact, bool) {
 		// or reached through an interface or a base class.
 		what = "added"
 	}
-	if t.unsearched {
+	if t.unsearched && len(t.sites) == 0 {
 		if t.cd.change == ChangeModified || t.cd.change == changeAdded {
 			return im, false
 		}
@@ -334,7 +399,16 @@ func (t *target) impact() (Impact, bool) {
 		if len(t.sites) > maxLocations {
 			im.Summary += fmt.Sprintf(" (first %d listed)", maxLocations)
 		}
+		guesses := countGuesses(t.sites)
 		switch {
+		case t.unsearched:
+			im.Summary += "; only calls whose receiver type was checked are listed: the name is too common to match the others by name"
+		case t.lang == "Go" && t.member && t.ambiguous && guesses == 0:
+			im.Summary += "; receiver types checked"
+		case t.lang == "Go" && t.member && t.ambiguous:
+			im.Summary += fmt.Sprintf("; %d matched by member name where the receiver's type is unknown (outside the module or not type-checked)", guesses)
+		case t.lang == "Go" && t.member:
+			im.Summary += "; matched by member name, which no other type here declares"
 		case t.common:
 			im.Summary += "; common method name matched in its own package only, receiver type not checked"
 		case t.member:
@@ -358,7 +432,10 @@ func dedupeSites(ss []refSite) []refSite {
 		if ss[i].file.path != ss[j].file.path {
 			return ss[i].file.path < ss[j].file.path
 		}
-		return ss[i].line < ss[j].line
+		if ss[i].line != ss[j].line {
+			return ss[i].line < ss[j].line
+		}
+		return !ss[i].guess && ss[j].guess // a proven site wins over a guess
 	})
 	out := ss[:0]
 	for i, s := range ss {
