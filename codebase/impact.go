@@ -135,6 +135,13 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 			// new C(...).
 			t.name, t.member, t.common, t.ctor = cd.def.Container, false, false, true
 		}
+		if t.lang == "JavaScript" && jsConstructorFunction(cd) {
+			// function X() {} with X.prototype.m = ... is a class written
+			// the old way: a change to X's body reaches new X(...) and
+			// the subclasses' X.call(this) / X.apply(this), not every
+			// X.prototype line that defines a member.
+			t.ctor = true
+		}
 		if cd.change == changeAdded && t.member && !moved && t.lang != "Go" && !a.pyAttributeExisted(ctx, cd) {
 			// A new member can only be used by unchanged code through an
 			// interface (Go's Set, String, Type, ...); matched by name
@@ -504,7 +511,7 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 		return a.matchesGo(t, pf, iv, r)
 	}
 	sameFile := pf.path == t.cd.file.path || t.cd.headPF != nil && pf.path == t.cd.headPF.path
-	if t.ctor && !strings.Contains(pf.lines(r.Line, r.Line), "new "+t.name) {
+	if t.ctor && !constructorCall(pf.lines(r.Line, r.Line), t.name) {
 		// Of a class's uses, only new C(...) calls its constructor.
 		return false
 	}
@@ -535,10 +542,10 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 			// the class; a bare name is one only in the class body itself.
 			return inClassBody(pf, t.cd.def.Container, r.Line)
 		}
-		if sameFile && typeScriptLike[t.lang] {
-			// TypeScript reaches a member only as x.name or this.name;
-			// with many types declaring the name, x.name counts where the
-			// sharers rule below would take it.
+		if sameFile && jsMembers[t.lang] {
+			// JavaScript and TypeScript reach a member only as x.name or
+			// this.name; with many types declaring the name, x.name counts
+			// where the sharers rule below would take it.
 			if !r.Member {
 				return false
 			}
@@ -562,10 +569,11 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 		// type some import brought in: a file that imports nothing of
 		// the definition's module is using another type's member. Python
 		// code passes objects around untyped, so there any file counts.
-		if !typeScriptLike[t.lang] {
+		if !jsMembers[t.lang] {
 			return true
 		}
 		if !iv.importsModule(t.cd.file.path, "") {
+			// In JavaScript too (require counts as an import).
 			return false
 		}
 		// A member name that many types of the repository declare (type,
@@ -594,10 +602,11 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 	if !explicitImports[t.lang] {
 		return true
 	}
-	if typeScriptLike[pf.lang] && r.Qualifier == "" {
-		// A bare name from another TypeScript module arrives by name
-		// (import { name }) or as a default import; a namespace import
-		// is used as ns.name.
+	if jsMembers[pf.lang] && r.Qualifier == "" {
+		// A bare name from another JavaScript or TypeScript module
+		// arrives by name (import { name }, const { name } = require())
+		// or as a default import (import X from, const X = require()
+		// of a module.exports = X); a namespace import is used as ns.name.
 		return iv.importsModuleAs(t.cd.file.path, func(im languages.Import) bool {
 			return iv.namedImport(im.Path, r) ||
 				t.cd.def.ExportedAs == "default" && iv.defaultImport(im.Path, r.Name)
@@ -677,7 +686,7 @@ const maxMemberSharers = 3
 func countSharers(targets []*target, found []*parsedFile) {
 	names := map[string]map[string]bool{}
 	for _, t := range targets {
-		if t.member && typeScriptLike[t.lang] {
+		if t.member && jsMembers[t.lang] {
 			names[t.name] = map[string]bool{}
 		}
 	}
@@ -685,7 +694,7 @@ func countSharers(targets []*target, found []*parsedFile) {
 		return
 	}
 	for _, pf := range found {
-		if pf.syms == nil || !typeScriptLike[pf.lang] {
+		if pf.syms == nil || !jsMembers[pf.lang] {
 			continue
 		}
 		for _, d := range pf.syms.Definitions {
@@ -702,19 +711,31 @@ func countSharers(targets []*target, found []*parsedFile) {
 }
 
 // enclosingClass is the name of the innermost class-like definition of pf
-// around line.
+// around line; in JavaScript a method assigned to a prototype or an object
+// (X.prototype.m = function) stands in its container's place.
 func enclosingClass(pf *parsedFile, line int) (string, bool) {
 	name, ok := "", false
 	for _, d := range pf.syms.Definitions {
 		if d.StartLine > line {
 			break
 		}
-		if line <= d.EndLine && (d.Kind == languages.KindClass || d.Kind == languages.KindInterface) {
+		if line > d.EndLine {
+			continue
+		}
+		switch {
+		case d.Kind == languages.KindClass || d.Kind == languages.KindInterface:
 			name, ok = d.Name, true
+		case d.Kind == languages.KindMethod && d.Container != "" && pf.lang == "JavaScript":
+			name, ok = d.Container, true
 		}
 	}
 	return name, ok
 }
+
+// jsMembers are the languages whose member uses are matched with import
+// and container evidence (the sharers rule): TypeScript and JavaScript,
+// whose CommonJS require() counts as an import.
+var jsMembers = map[string]bool{"TypeScript": true, "TSX": true, "JavaScript": true, "JSX": true}
 
 // mentions reports whether pf refers to name anywhere, alone or inside a
 // longer name built on it (AnyRouter, RouterDef for Router).
@@ -1100,4 +1121,26 @@ func resolveImport(pf *parsedFile, imp string) (res string, rel bool) {
 		imp = strings.TrimSuffix(imp, path.Ext(imp))
 	}
 	return imp, false
+}
+
+// constructorCall reports a line that calls class name's constructor:
+// new C(...), or, for a JavaScript constructor function, a subclass's
+// C.call(this, ...) or C.apply(this, ...).
+func constructorCall(line, name string) bool {
+	return strings.Contains(line, "new "+name) || strings.Contains(line, name+".call(this") || strings.Contains(line, name+".apply(this")
+}
+
+// jsConstructorFunction reports a top-level JavaScript function whose file
+// assigns members to its prototype (X.prototype.m = function), which makes
+// it a class's constructor.
+func jsConstructorFunction(cd *changedDef) bool {
+	if cd.def.Kind != languages.KindFunction || cd.def.Container != "" || cd.file.syms == nil {
+		return false
+	}
+	for _, d := range cd.file.syms.Definitions {
+		if d.Container == cd.def.Name && d.Kind == languages.KindMethod {
+			return true
+		}
+	}
+	return false
 }
