@@ -29,6 +29,7 @@ type changedDef struct {
 	file    *parsedFile // head file, or base file for deleted and renamed
 	change  string      // one of the Change* constants, or "added"
 	newName string      // for renamed: the name at head
+	what    string      // what changed, when more precise than change says
 	headDef *languages.Definition
 	headPF  *parsedFile
 }
@@ -284,7 +285,7 @@ func (a *analyzer) compareFile(c Change, hf, bf *parsedFile) {
 		cd := &changedDef{def: d, file: hf, headDef: &headDefs[i], headPF: hf}
 		switch bi, ok := baseByName[q]; {
 		case ok:
-			cd.change = compareDefs(bf, baseDefs[bi], hf, d)
+			cd.change, cd.what = compareDefs(bf, baseDefs[bi], hf, d)
 		case a.base != nil || c.Status == "added":
 			cd.change = changeAdded // renames are paired below
 		case l <= d.SignatureEnd:
@@ -312,10 +313,9 @@ func (a *analyzer) compareFile(c Change, hf, bf *parsedFile) {
 		}
 		if hi, ok := headByName[q]; ok {
 			seen[q] = true
-			a.changed = append(a.changed, &changedDef{
-				def: headDefs[hi], file: hf, headDef: &headDefs[hi], headPF: hf,
-				change: compareDefs(bf, d, hf, headDefs[hi]),
-			})
+			cd := &changedDef{def: headDefs[hi], file: hf, headDef: &headDefs[hi], headPF: hf}
+			cd.change, cd.what = compareDefs(bf, d, hf, headDefs[hi])
+			a.changed = append(a.changed, cd)
 		}
 	}
 
@@ -445,19 +445,25 @@ func (a *analyzer) pairRenames(bf, hf *parsedFile, gone []languages.Definition) 
 	}
 }
 
-// compareDefs classifies a definition present on both sides.
-func compareDefs(bf *parsedFile, bd languages.Definition, hf *parsedFile, hd languages.Definition) string {
+// compareDefs classifies a definition present on both sides; what, when
+// set, says more precisely what changed ("value changed").
+func compareDefs(bf *parsedFile, bd languages.Definition, hf *parsedFile, hd languages.Definition) (change, what string) {
 	if bf == nil || hf == nil {
-		return ChangeModified
+		return ChangeModified, ""
+	}
+	if bf.lang == "Go" && hf.lang == "Go" {
+		if c, w, ok := compareGoDecls(bf, bd, hf, hd); ok {
+			return c, w
+		}
 	}
 	b := headerOnly(normalizeSpace(bf.lines(bd.StartLine, bd.SignatureEnd)))
 	h := headerOnly(normalizeSpace(hf.lines(hd.StartLine, hd.SignatureEnd)))
 	// The header's last line may carry body text ("func f() { return 1 }"):
 	// when one side merely extends the other, only the body moved.
 	if b == h || strings.HasPrefix(b, h) || strings.HasPrefix(h, b) {
-		return ChangeModified
+		return ChangeModified, ""
 	}
-	return ChangeSignature
+	return ChangeSignature, ""
 }
 
 // headerOnly cuts a definition's header lines where its body opens, so

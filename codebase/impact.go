@@ -77,6 +77,7 @@ type target struct {
 	// that was added, deleted or renamed, so that its references need
 	// types to be told apart.
 	ambiguous bool
+	impls     int // implementations listed (Go interface methods)
 }
 
 // impact finds the references of every changed definition and turns them
@@ -108,7 +109,11 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		if m, ok := a.movedFrom(cd); ok {
 			// Moved to another file of its package and changed on the
 			// way: judged against its old self, not as new.
-			cd.change = compareDefs(m.bf, m.def, cd.file, cd.def)
+			cd.change, cd.what = compareDefs(m.bf, m.def, cd.file, cd.def)
+		}
+		if cd.what == whatRegroup {
+			// Nothing its users can see changed.
+			continue
 		}
 		if cd.file.lang == "Go" && cd.def.Kind == languages.KindType && cd.def.Container == "" && cd.change == ChangeModified {
 			// A struct or defined type whose header is unchanged: what
@@ -305,6 +310,13 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		}
 	}
 	if gt != nil {
+		for _, t := range targets {
+			if goInterfaceMethod(t) {
+				impls := a.implementations(ctx, gt, t, found)
+				t.impls = len(impls)
+				t.sites = append(t.sites, impls...)
+			}
+		}
 		if n := gt.note(); n != "" {
 			a.notes = append(a.notes, n)
 		}
@@ -365,6 +377,9 @@ func (t *target) impact() (Impact, bool) {
 		what = "signature changed"
 	case ChangeModified:
 		what = "body changed"
+		if t.cd.what != "" {
+			what = t.cd.what
+		}
 	case ChangeDeleted:
 		what = "deleted"
 	case ChangeRenamed:
@@ -407,6 +422,9 @@ func (t *target) impact() (Impact, bool) {
 			im.Summary += fmt.Sprintf(" (first %d listed)", maxLocations)
 		}
 		guesses := countGuesses(t.sites)
+		if t.impls > 0 {
+			im.Summary += fmt.Sprintf(" (%s that must follow)", plural(t.impls, "implementation"))
+		}
 		switch {
 		case t.unsearched:
 			im.Summary += "; only calls whose receiver type was checked are listed: the name is too common to match the others by name"
@@ -541,6 +559,13 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 			// Python reaches a method or attribute through self, cls or
 			// the class; a bare name is one only in the class body itself.
 			return inClassBody(pf, t.cd.def.Container, r.Line)
+		}
+		if jsMembers[t.lang] && r.Qualifier == "this" {
+			// this.name inside another class (or prototype) that declares
+			// name itself is that class's member, wherever the file is.
+			if c, ok := enclosingClass(pf, r.Line); ok && c != t.cd.def.Container && declaresMember(pf, c, t.name) {
+				return false
+			}
 		}
 		if sameFile && jsMembers[t.lang] {
 			// JavaScript and TypeScript reach a member only as x.name or
@@ -1139,6 +1164,16 @@ func jsConstructorFunction(cd *changedDef) bool {
 	}
 	for _, d := range cd.file.syms.Definitions {
 		if d.Container == cd.def.Name && d.Kind == languages.KindMethod {
+			return true
+		}
+	}
+	return false
+}
+
+// declaresMember reports whether pf defines member name of container c.
+func declaresMember(pf *parsedFile, c, name string) bool {
+	for _, d := range pf.syms.Definitions {
+		if d.Container == c && d.Name == name {
 			return true
 		}
 	}

@@ -43,7 +43,7 @@ func (a *analyzer) goTypesFor(ctx context.Context, targets []*target, found []*p
 			continue
 		}
 		switch {
-		case t.common, len(names[t.name]) > 1,
+		case t.common, len(names[t.name]) > 1, goInterfaceMethod(t),
 			t.cd.change == changeAdded, t.cd.change == ChangeDeleted, t.cd.change == ChangeRenamed:
 			t.ambiguous = true
 			need[t.name] = true
@@ -128,9 +128,11 @@ func (g *goTypes) matchTarget(t *target, sel goSel) bool {
 		// A call through an interface the target's type satisfies.
 		return !types.IsInterface(own) && implements(own, recv.Type())
 	}
-	if types.IsInterface(own) {
+	if types.IsInterface(own) && t.cd.change != changeAdded {
 		// The target is an interface method: a concrete method of a
-		// type that implements the interface.
+		// type that implements the interface. (A method the interface
+		// only now requires breaks no call: its implementations are
+		// listed instead.)
 		if c := named(recv.Type()); c != nil {
 			return implements(c, own)
 		}
@@ -165,3 +167,115 @@ func provenSites(ss []refSite) []refSite {
 func goInterfaceReachable(t *target) bool {
 	return t.cd.def.Kind == languages.KindMethod && (t.cd.change == ChangeModified || t.cd.change == ChangeSignature)
 }
+
+// goInterfaceMethod reports a method of a Go interface that was added or
+// whose signature changed: what breaks is the interface's implementations.
+func goInterfaceMethod(t *target) bool {
+	if t.lang != "Go" || t.cd.def.Kind != languages.KindMethod || t.cd.change != changeAdded && t.cd.change != ChangeSignature {
+		return false
+	}
+	for _, d := range t.cd.file.syms.Definitions {
+		if d.Name == t.cd.def.Container && d.Container == "" {
+			return d.Kind == languages.KindInterface
+		}
+	}
+	return false
+}
+
+// implementations lists, for an interface method that was added or
+// changed, the types that have to follow: those that declare the method
+// and otherwise implement the interface (their method must match the new
+// signature), and those that implement everything else but lack it (they
+// no longer satisfy the interface). Types are looked for in the packages
+// already type-checked and in those declaring a method of that name.
+func (a *analyzer) implementations(ctx context.Context, g *goTypes, t *target, found []*parsedFile) []refSite {
+	iface := g.lookupType(t.cd.dir(), t.cd.file.syms.Package, t.cd.def.Container)
+	if iface == nil {
+		return nil
+	}
+	it, ok := iface.Underlying().(*types.Interface)
+	if !ok {
+		return nil
+	}
+	for _, pf := range found {
+		if pf.lang != "Go" || pf.syms == nil {
+			continue
+		}
+		for _, d := range pf.syms.Definitions {
+			if d.Kind == languages.KindMethod && d.Name == t.name && d.Container != t.cd.def.Container {
+				g.load(dirOf(pf.path), pf.syms.Package)
+				break
+			}
+		}
+	}
+	// The interface without the method: a type implementing this but not
+	// the whole interface lacks the method, or has it with another
+	// signature.
+	var rest []*types.Func
+	for m := range it.Methods() {
+		if m.Name() != t.name {
+			rest = append(rest, m)
+		}
+	}
+	others := types.NewInterfaceType(rest, nil)
+	others.Complete()
+	var out []refSite
+	seen := map[types.Object]bool{}
+	add := func(obj types.Object) {
+		if seen[obj] {
+			return
+		}
+		seen[obj] = true
+		pos := g.fset.Position(obj.Pos())
+		if pos.Filename == "" || a.added[pos.Filename][pos.Line] {
+			return
+		}
+		if pf, err := a.head.get(ctx, pos.Filename); err == nil && pf != nil {
+			out = append(out, refSite{file: pf, line: pos.Line})
+		}
+	}
+	keys := make([]string, 0, len(g.pkgs))
+	for k := range g.pkgs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		gp := g.pkgs[k]
+		if gp == nil || gp.pkg == nil {
+			continue
+		}
+		scope := gp.pkg.Scope()
+		for _, name := range scope.Names() {
+			tn, ok := scope.Lookup(name).(*types.TypeName)
+			if !ok || tn.IsAlias() {
+				continue
+			}
+			n, ok := tn.Type().(*types.Named)
+			if !ok || types.IsInterface(n) || len(rest) == 0 && !hasMethod(n, t.name) {
+				continue
+			}
+			if !types.Implements(n, others) && !types.Implements(types.NewPointer(n), others) {
+				continue
+			}
+			if m := ownMethod(n, t.name); m != nil {
+				add(m) // must match the interface's method
+			} else if t.cd.change == changeAdded {
+				add(tn) // no longer satisfies the interface
+			}
+		}
+	}
+	return out
+}
+
+// ownMethod is the method name declared on n itself (value or pointer
+// receiver), or nil.
+func ownMethod(n *types.Named, name string) types.Object {
+	for m := range n.Methods() {
+		if m.Name() == name {
+			return m
+		}
+	}
+	return nil
+}
+
+func hasMethod(n *types.Named, name string) bool { return ownMethod(n, name) != nil }
