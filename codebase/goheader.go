@@ -25,6 +25,7 @@ const (
 	whatValue   = "value changed"
 	whatTag     = "struct tag changed"
 	whatRegroup = "moved into or out of a declaration group; type and value unchanged"
+	whatMoved   = "moved within its struct; type and tag unchanged"
 )
 
 // goDecls reads the declarations of a Go file once, keyed like
@@ -159,10 +160,14 @@ func compareGoDecls(bf *parsedFile, bd languages.Definition, hf *parsedFile, hd 
 		return ChangeModified, whatValue, true
 	case b.value != h.value:
 		return ChangeModified, whatTag, true
-	case hd.Kind == languages.KindConstant || hd.Kind == languages.KindVariable:
+	case hd.Container == "" && (hd.Kind == languages.KindConstant || hd.Kind == languages.KindVariable):
 		// Same type, same value: the text around it moved (a const
 		// (...) group opened or closed, a neighbour changed).
 		return ChangeModified, whatRegroup, true
+	case hd.Kind == languages.KindVariable:
+		// A field moved within its struct: unkeyed literals of the
+		// struct see the new order.
+		return ChangeModified, whatMoved, true
 	}
 	return ChangeModified, "", true
 }

@@ -45,6 +45,12 @@ type goTypes struct {
 	budget  int
 	checked []string // candidate packages checked, for the note
 	over    []string // candidate packages left out for the budget
+	cheap   []string // candidate packages with too few candidates for their size
+	// members maps a member name to the directory and container of each
+	// type declaring it, in the files searched; interfaces holds the
+	// directory and name of each interface there.
+	members    map[string]map[string]bool
+	interfaces map[string]bool
 }
 
 // goTypeBudget bounds the Go source type-checked in one analysis. Checking
@@ -470,11 +476,28 @@ func implements(t *types.Named, iface types.Type) bool {
 
 // note summarises what was type-checked, for Analysis.Notes.
 func (g *goTypes) note() string {
-	if len(g.checked) == 0 && len(g.over) == 0 {
+	if len(g.checked) == 0 && len(g.over) == 0 && len(g.cheap) == 0 {
 		return ""
 	}
 	sort.Strings(g.checked)
-	n := fmt.Sprintf("Go member references resolved with types: %s type-checked from source (imports outside the module unknown; selectors on values of unknown type matched by name)", plural(len(g.checked), "package"))
+	deps, size := 0, 0
+	for _, gp := range g.pkgs {
+		if gp != nil {
+			size += gp.size
+			if gp.info == nil {
+				deps++
+			}
+		}
+	}
+	n := fmt.Sprintf("Go member references resolved with types: %s type-checked from source with %s they import (%.1f MB; imports outside the module unknown; selectors on values of unknown type matched by name)",
+		plural(len(g.checked), "package"), plural(deps, "package"), float64(size)/(1<<20))
+	if len(g.cheap) > 0 {
+		sort.Strings(g.cheap)
+		n += fmt.Sprintf("; %s with too few candidate references for their size to pay for type-checking, matched by name: %s", plural(len(g.cheap), "package"), strings.Join(g.cheap[:min(5, len(g.cheap))], ", "))
+		if len(g.cheap) > 5 {
+			n += fmt.Sprintf(" and %d more", len(g.cheap)-5)
+		}
+	}
 	if len(g.over) > 0 {
 		sort.Strings(g.over)
 		n += fmt.Sprintf("; %s too large for the type-checking budget, matched by name: %s", plural(len(g.over), "package"), strings.Join(g.over[:min(5, len(g.over))], ", "))

@@ -78,6 +78,9 @@ type target struct {
 	// types to be told apart.
 	ambiguous bool
 	impls     int // implementations listed (Go interface methods)
+	// silent: nothing its users see changed (a const moved into a
+	// group); reported as such, not searched.
+	silent bool
 }
 
 // impact finds the references of every changed definition and turns them
@@ -112,7 +115,8 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 			cd.change, cd.what = compareDefs(m.bf, m.def, cd.file, cd.def)
 		}
 		if cd.what == whatRegroup {
-			// Nothing its users can see changed.
+			// Nothing its users can see changed: said, not searched.
+			targets = append(targets, &target{cd: cd, name: cd.def.Name, lang: cd.file.lang, group: languageGroup(cd.file.lang), silent: true})
 			continue
 		}
 		if cd.file.lang == "Go" && cd.def.Kind == languages.KindType && cd.def.Container == "" && cd.change == ChangeModified {
@@ -179,7 +183,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 	// target is unexported the scan stays inside those directories.
 	goDirs, goAll := map[string]bool{}, false
 	for _, t := range targets {
-		if t.lang == "Go" && !t.common {
+		if t.lang == "Go" && !t.common && !t.silent {
 			goDirs[t.cd.dir()] = true
 			goAll = goAll || t.cd.def.Exported
 		}
@@ -276,6 +280,15 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 				}
 				if languageGroup(pf.lang) != t.group {
 					continue
+				}
+				if gt != nil && t.lang == "Go" && pf.lang == "Go" && t.member && r.Member && t.ambiguous {
+					switch gt.syntactic(t, pf, imports, r) {
+					case synTarget:
+						t.sites = append(t.sites, refSite{file: pf, line: r.Line})
+						continue
+					case synOther:
+						continue
+					}
 				}
 				if gt != nil && t.lang == "Go" && pf.lang == "Go" && t.member && r.Member {
 					if !resolved {
@@ -388,6 +401,10 @@ func (t *target) impact() (Impact, bool) {
 		// New here, yet used by unchanged code: moved from another file,
 		// or reached through an interface or a base class.
 		what = "added"
+	}
+	if t.silent {
+		im.Summary = what + "; nothing its users see changed, so no references are listed"
+		return im, true
 	}
 	if t.unsearched && len(t.sites) == 0 {
 		if t.cd.change == ChangeModified || t.cd.change == changeAdded {
@@ -871,6 +888,25 @@ func newImportView(ctx context.Context, s *snapshot, pf *parsedFile) *importView
 
 // isPackage reports whether a Go qualifier names an imported package.
 func (iv *importView) isPackage(q string) bool { return iv.loc[q] }
+
+// goImportDirOf returns the repository directory that qualifier q names
+// through this file's imports.
+func (iv *importView) goImportDirOf(q string) (string, bool) {
+	for _, im := range iv.pf.syms.Imports {
+		d, ok := iv.s.goImportDir(im.Path)
+		if !ok {
+			continue
+		}
+		local := im.Alias
+		if local == "" {
+			local = iv.s.goPackageName(iv.ctx, d)
+		}
+		if local == q {
+			return d, true
+		}
+	}
+	return "", false
+}
 
 // goPackageDir reports whether qualifier q is an import of directory dir,
 // whose package is called pkgName.

@@ -20,7 +20,7 @@ func extractGo(path string, src []byte) (*FileSymbols, error) {
 	if f == nil {
 		return fs, nil
 	}
-	g := goWalker{fset: fset, fs: fs, skip: map[*ast.Ident]bool{}, qual: map[*ast.Ident]string{}, member: map[*ast.Ident]bool{}}
+	g := goWalker{fset: fset, fs: fs, skip: map[*ast.Ident]bool{}, qual: map[*ast.Ident]string{}, qtype: map[*ast.Ident]string{}, member: map[*ast.Ident]bool{}}
 	if f.Name != nil {
 		fs.Package = f.Name.Name
 		g.skip[f.Name] = true
@@ -49,16 +49,18 @@ type goWalker struct {
 	fs     *FileSymbols
 	skip   map[*ast.Ident]bool
 	qual   map[*ast.Ident]string
+	qtype  map[*ast.Ident]string // selector right side → its qualifier's declared type
 	member map[*ast.Ident]bool
 	stack  []ast.Node // the path from the file to the current node
 	scopes []goScope  // open local scopes, innermost last
 }
 
 // goScope is one local scope: the node that opened it and the names
-// declared in it so far (nil until the first).
+// declared in it so far (nil until the first), each with the type its
+// declaration spells ("" when the syntax does not say).
 type goScope struct {
 	node  ast.Node
-	names map[string]bool
+	names map[string]string
 }
 
 func (g *goWalker) line(p token.Pos) int {
@@ -305,6 +307,11 @@ func (g *goWalker) visit(n ast.Node) bool {
 		if n.Sel != nil {
 			g.qual[n.Sel] = selectorQualifier(n.X)
 			g.member[n.Sel] = true
+			if x, ok := n.X.(*ast.Ident); ok {
+				if t := g.localType(x.Name); t != "" {
+					g.qtype[n.Sel] = t
+				}
+			}
 		}
 	case *ast.CompositeLit:
 		// T{Name: v} names field Name of T; a map literal's keys are values.
@@ -322,7 +329,7 @@ func (g *goWalker) visit(n ast.Node) bool {
 	case *ast.ValueSpec:
 		g.skipAll(n.Names)
 		for _, id := range n.Names {
-			g.declare(id)
+			g.declareTyped(id, typeText(n.Type))
 		}
 	case *ast.TypeSpec:
 		g.skip[n.Name] = true
@@ -330,10 +337,14 @@ func (g *goWalker) visit(n ast.Node) bool {
 	case *ast.AssignStmt:
 		// x := ... declares x; plain assignment uses it.
 		if n.Tok == token.DEFINE {
-			for _, e := range n.Lhs {
+			for i, e := range n.Lhs {
 				if id, ok := e.(*ast.Ident); ok {
 					g.skip[id] = true
-					g.declare(id)
+					t := ""
+					if len(n.Rhs) == len(n.Lhs) {
+						t = constructedType(n.Rhs[i])
+					}
+					g.declareTyped(id, t)
 				}
 			}
 		}
@@ -363,11 +374,12 @@ func (g *goWalker) visit(n ast.Node) bool {
 		}
 		pos := g.fset.Position(n.Pos())
 		g.fs.References = append(g.fs.References, Reference{
-			Name:      n.Name,
-			Qualifier: q,
-			Member:    member,
-			Line:      pos.Line,
-			Column:    pos.Column,
+			Name:          n.Name,
+			Qualifier:     q,
+			QualifierType: g.qtype[n],
+			Member:        member,
+			Line:          pos.Line,
+			Column:        pos.Column,
 		})
 	}
 	return true
@@ -392,29 +404,88 @@ func (g *goWalker) declareFuncType(t *ast.FuncType) {
 
 func (g *goWalker) declareFields(fl *ast.FieldList) {
 	for _, f := range fl.List {
+		t := typeText(f.Type)
 		for _, id := range f.Names {
-			g.declare(id)
+			g.declareTyped(id, t)
 		}
 	}
 }
 
+// typeText is a named type as written, without pointers or type
+// arguments: "T", "pkg.T"; "" for any other type expression.
+func typeText(e ast.Expr) string {
+	for {
+		switch t := e.(type) {
+		case *ast.StarExpr:
+			e = t.X
+		case *ast.ParenExpr:
+			e = t.X
+		case *ast.IndexExpr:
+			e = t.X
+		case *ast.IndexListExpr:
+			e = t.X
+		case *ast.Ident:
+			return t.Name
+		case *ast.SelectorExpr:
+			if x, ok := t.X.(*ast.Ident); ok && t.Sel != nil {
+				return x.Name + "." + t.Sel.Name
+			}
+			return ""
+		default:
+			return ""
+		}
+	}
+}
+
+// constructedType is the type a := right side visibly builds: T{...},
+// &T{...}, new(T); "" otherwise.
+func constructedType(e ast.Expr) string {
+	switch x := e.(type) {
+	case *ast.UnaryExpr:
+		if x.Op == token.AND {
+			return constructedType(x.X)
+		}
+	case *ast.CompositeLit:
+		return typeText(x.Type)
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok && id.Name == "new" && len(x.Args) == 1 {
+			return typeText(x.Args[0])
+		}
+	}
+	return ""
+}
+
 // declare adds a name to the innermost local scope; outside functions it
 // does nothing, package-level names being definitions.
-func (g *goWalker) declare(id *ast.Ident) {
+func (g *goWalker) declare(id *ast.Ident) { g.declareTyped(id, "") }
+
+// declareTyped declares a local with the type its declaration spells.
+func (g *goWalker) declareTyped(id *ast.Ident, typ string) {
 	if len(g.scopes) == 0 || id == nil || id.Name == "_" {
 		return
 	}
 	s := &g.scopes[len(g.scopes)-1]
 	if s.names == nil {
-		s.names = map[string]bool{}
+		s.names = map[string]string{}
 	}
-	s.names[id.Name] = true
+	s.names[id.Name] = typ
+}
+
+// localType is the declared type of the innermost local called name, ""
+// when there is none or its declaration does not spell a named type.
+func (g *goWalker) localType(name string) string {
+	for i := len(g.scopes) - 1; i >= 0; i-- {
+		if t, ok := g.scopes[i].names[name]; ok {
+			return t
+		}
+	}
+	return ""
 }
 
 // isLocal reports whether name is declared in an open local scope.
 func (g *goWalker) isLocal(name string) bool {
 	for i := len(g.scopes) - 1; i >= 0; i-- {
-		if g.scopes[i].names[name] {
+		if _, ok := g.scopes[i].names[name]; ok {
 			return true
 		}
 	}

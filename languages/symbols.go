@@ -57,7 +57,12 @@ func (d Definition) QualifiedName() string {
 type Reference struct {
 	Name      string
 	Qualifier string
-	Member    bool
+	// QualifierType is the type the qualifier's declaration spells, when
+	// it is a local, parameter or receiver declared with a named type
+	// (Go's "T" or "pkg.T" for c in func (c *T) m() { c.Name() }); ""
+	// when the syntax does not say.
+	QualifierType string
+	Member        bool
 	// InType is set for a name in a type position (TypeScript's
 	// type_identifier: an annotation, a generic argument), which names a
 	// type, an interface or a class, never a plain value.
