@@ -451,13 +451,13 @@ func compareDefs(bf *parsedFile, bd languages.Definition, hf *parsedFile, hd lan
 	if bf == nil || hf == nil {
 		return ChangeModified, ""
 	}
+	b := headerOnly(normalizeSpace(bf.lines(bd.StartLine, bd.SignatureEnd)))
+	h := headerOnly(normalizeSpace(hf.lines(hd.StartLine, hd.SignatureEnd)))
 	if bf.lang == "Go" && hf.lang == "Go" {
 		if c, w, ok := compareGoDecls(bf, bd, hf, hd); ok {
 			return c, w
 		}
 	}
-	b := headerOnly(normalizeSpace(bf.lines(bd.StartLine, bd.SignatureEnd)))
-	h := headerOnly(normalizeSpace(hf.lines(hd.StartLine, hd.SignatureEnd)))
 	// The header's last line may carry body text ("func f() { return 1 }"):
 	// when one side merely extends the other, only the body moved.
 	if b == h || strings.HasPrefix(b, h) || strings.HasPrefix(h, b) {

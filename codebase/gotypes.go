@@ -42,10 +42,13 @@ type goTypes struct {
 	keep map[string]map[int]bool
 	// budget is the source bytes still allowed to be type-checked; a
 	// package that does not fit is left unchecked (its selectors unknown).
-	budget  int
-	checked []string // candidate packages checked, for the note
-	over    []string // candidate packages left out for the budget
-	cheap   []string // candidate packages with too few candidates for their size
+	budget int
+	// depBudget is what is left for in-module packages imported by the
+	// candidate ones, checked for their declarations.
+	depBudget int
+	checked   []string // candidate packages checked, for the note
+	over      []string // candidate packages left out for the budget
+	cheap     []string // candidate packages with too few candidates for their size
 	// members maps a member name to the directory and container of each
 	// type declaring it, in the files searched; interfaces holds the
 	// directory and name of each interface there.
@@ -58,6 +61,12 @@ type goTypes struct {
 // machine; a package bigger than what is left (a generated SDK service of
 // tens of MB) is matched by name instead, with a note.
 const goTypeBudget = 12 << 20
+
+// goDepBudget bounds the source of the in-module packages imported by the
+// candidate packages, checked for their declarations only: imports spread
+// (x/tools' candidate packages import some twenty others), and a value of
+// a type from a package beyond it is only as unknown as one from outside.
+const goDepBudget = 1 << 20
 
 // goPkg is one type-checked package.
 type goPkg struct {
@@ -72,7 +81,7 @@ type goPkg struct {
 
 func newGoTypes(ctx context.Context, s *snapshot) *goTypes {
 	return &goTypes{ctx: ctx, s: s, fset: token.NewFileSet(), pkgs: map[string]*goPkg{},
-		busy: map[string]bool{}, fake: map[string]*types.Package{}, keep: map[string]map[int]bool{}, budget: goTypeBudget}
+		busy: map[string]bool{}, fake: map[string]*types.Package{}, keep: map[string]map[int]bool{}, budget: goTypeBudget, depBudget: goDepBudget}
 }
 
 // want marks a reference line of a candidate file.
@@ -294,6 +303,16 @@ func (g *goTypes) check(dir, name string) *goPkg {
 	return gp
 }
 
+// candidateDir reports a directory holding candidate references.
+func (g *goTypes) candidateDir(dir string) bool {
+	for p := range g.keep {
+		if dirOf(p) == dir {
+			return true
+		}
+	}
+	return false
+}
+
 // spans reports whether a function holds one of the given lines.
 func (g *goTypes) spans(lines map[int]bool, fd *ast.FuncDecl) bool {
 	if len(lines) == 0 {
@@ -327,7 +346,21 @@ func (im goImporter) Import(p string) (*types.Package, error) { return im.Import
 func (im goImporter) ImportFrom(p, _ string, _ types.ImportMode) (*types.Package, error) {
 	g := im.g
 	if dir, ok := g.s.goImportDir(p); ok {
-		if name := g.s.goPackageName(g.ctx, dir); name != "" {
+		name := g.s.goPackageName(g.ctx, dir)
+		key := pkgKey(dir, name)
+		_, loaded := g.pkgs[key]
+		if name != "" && !loaded && !g.candidateDir(dir) {
+			// A dependency is worth its declarations only while it is
+			// cheap: past the allowance it stays unknown like an import
+			// from outside.
+			size := g.s.goDirSize(g.ctx, dir)
+			if size > g.depBudget {
+				name = ""
+			} else {
+				g.depBudget -= size
+			}
+		}
+		if name != "" {
 			if gp := g.load(dir, name); gp != nil && gp.pkg != nil {
 				return gp.pkg, nil
 			}

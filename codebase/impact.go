@@ -3,6 +3,8 @@ package codebase
 import (
 	"context"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"path"
 	"sort"
 	"strconv"
@@ -985,9 +987,13 @@ func (s *snapshot) goPackageName(ctx context.Context, dir string) string {
 			name = pf.syms.Package
 			break
 		}
-		if pf, err := s.get(ctx, p); err == nil && pf.syms != nil {
-			name = pf.syms.Package
-			break
+		// Only the package clause is needed: reading it costs a fraction
+		// of extracting the file's symbols.
+		if data, err := s.read(ctx, p); err == nil {
+			if f, _ := parser.ParseFile(token.NewFileSet(), p, data, parser.PackageClauseOnly); f != nil && f.Name != nil {
+				name = f.Name.Name
+				break
+			}
 		}
 	}
 	s.mu.Lock()

@@ -31,10 +31,6 @@ type parsedFile struct {
 	// lineStarts[i] is the byte offset where line i+1 begins; built lazily.
 	lineOnce   sync.Once
 	lineStarts []int
-	// decls are a Go file's declarations by qualified name, read on
-	// first use (goDecls).
-	declOnce sync.Once
-	decls    map[string]goDecl
 }
 
 // lines returns the text of lines from..to (1-based, inclusive, clamped).

@@ -21,6 +21,7 @@ func extractGo(path string, src []byte) (*FileSymbols, error) {
 		return fs, nil
 	}
 	g := goWalker{fset: fset, fs: fs, skip: map[*ast.Ident]bool{}, qual: map[*ast.Ident]string{}, qtype: map[*ast.Ident]string{}, member: map[*ast.Ident]bool{}}
+	g.tf = fset.File(f.Pos())
 	if f.Name != nil {
 		fs.Package = f.Name.Name
 		g.skip[f.Name] = true
@@ -46,6 +47,7 @@ func extractGo(path string, src []byte) (*FileSymbols, error) {
 // package-level definition of the same name.
 type goWalker struct {
 	fset   *token.FileSet
+	tf     *token.File // the file, for byte offsets
 	fs     *FileSymbols
 	skip   map[*ast.Ident]bool
 	qual   map[*ast.Ident]string
@@ -61,6 +63,15 @@ type goWalker struct {
 type goScope struct {
 	node  ast.Node
 	names map[string]string
+}
+
+// span is the byte range from..to of the file, empty when either is
+// invalid.
+func (g *goWalker) span(from, to token.Pos) ByteSpan {
+	if g.tf == nil || !from.IsValid() || !to.IsValid() || to < from {
+		return ByteSpan{}
+	}
+	return ByteSpan{Start: g.tf.Offset(from), End: g.tf.Offset(to)}
 }
 
 func (g *goWalker) line(p token.Pos) int {
@@ -122,6 +133,7 @@ func (g *goWalker) addFunc(d *ast.FuncDecl) {
 		SignatureEnd: g.line(d.Type.End()),
 		EndLine:      g.line(d.End()),
 		Exported:     ast.IsExported(d.Name.Name),
+		Header:       g.span(d.Type.Func, d.Type.End()),
 	}
 	if d.Recv != nil && len(d.Recv.List) > 0 {
 		def.Kind = KindMethod
@@ -163,6 +175,7 @@ func (g *goWalker) addType(s *ast.TypeSpec, start token.Pos) {
 		SignatureEnd: g.line(s.End()),
 		EndLine:      g.line(s.End()),
 		Exported:     ast.IsExported(s.Name.Name),
+		Header:       g.span(s.Name.Pos(), s.Type.End()),
 	}
 	// For structs and interfaces the header ends at the opening brace; the
 	// members below it are the body.
@@ -170,12 +183,14 @@ func (g *goWalker) addType(s *ast.TypeSpec, start token.Pos) {
 	case *ast.StructType:
 		if t.Fields != nil && t.Fields.Opening.IsValid() {
 			def.SignatureEnd = g.line(t.Fields.Opening)
+			def.Header = g.span(s.Name.Pos(), t.Fields.Opening)
 		}
 		g.addFields(s.Name.Name, t)
 	case *ast.InterfaceType:
 		def.Kind = KindInterface
 		if t.Methods != nil && t.Methods.Opening.IsValid() {
 			def.SignatureEnd = g.line(t.Methods.Opening)
+			def.Header = g.span(s.Name.Pos(), t.Methods.Opening)
 		}
 		g.addInterfaceMethods(s.Name.Name, t)
 	}
@@ -201,6 +216,7 @@ func (g *goWalker) addInterfaceMethods(iface string, t *ast.InterfaceType) {
 				SignatureEnd: g.line(field.End()),
 				EndLine:      g.line(field.End()),
 				Exported:     ast.IsExported(name.Name),
+				Header:       g.span(field.Type.Pos(), field.Type.End()),
 			})
 		}
 	}
@@ -217,6 +233,10 @@ func (g *goWalker) addFields(typ string, t *ast.StructType) {
 			StartLine:    g.line(field.Pos()),
 			SignatureEnd: g.line(field.End()),
 			EndLine:      g.line(field.End()),
+			Header:       g.span(field.Type.Pos(), field.Type.End()),
+		}
+		if field.Tag != nil {
+			def.Value = g.span(field.Tag.Pos(), field.Tag.End())
 		}
 		if len(field.Names) == 0 {
 			name := embeddedName(field.Type)
@@ -258,18 +278,28 @@ func (g *goWalker) addValues(s *ast.ValueSpec, tok token.Token, start token.Pos)
 	if tok == token.CONST {
 		kind = KindConstant
 	}
-	for _, name := range s.Names {
+	for i, name := range s.Names {
 		if name.Name == "_" {
 			continue
 		}
-		g.fs.Definitions = append(g.fs.Definitions, Definition{
+		d := Definition{
 			Name:         name.Name,
 			Kind:         kind,
 			StartLine:    g.line(start),
 			SignatureEnd: g.line(name.End()),
 			EndLine:      g.line(s.End()),
 			Exported:     ast.IsExported(name.Name),
-		})
+		}
+		if s.Type != nil {
+			d.Header = g.span(s.Type.Pos(), s.Type.End())
+		}
+		switch {
+		case len(s.Values) == len(s.Names):
+			d.Value = g.span(s.Values[i].Pos(), s.Values[i].End())
+		case len(s.Values) > 0:
+			d.Value = g.span(s.Values[0].Pos(), s.Values[len(s.Values)-1].End())
+		}
+		g.fs.Definitions = append(g.fs.Definitions, d)
 	}
 }
 
