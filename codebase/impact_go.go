@@ -133,8 +133,8 @@ func (a *analyzer) goTypesFor(ctx context.Context, targets []*target, found []*p
 const goBytesPerCandidate = 2 << 10
 
 // goFreeBytes is source checked whatever the density: small packages cost
-// next to nothing (some 10 ms for all of it).
-const goFreeBytes = 64 << 10
+// little (some 80 ms for all of it), and a small repository fits in it whole.
+const goFreeBytes = 512 << 10
 
 // goDirSize is the size of the Go files of a directory, from the listing
 // where the source knows sizes, else from the files read.
