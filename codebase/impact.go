@@ -3,8 +3,6 @@ package codebase
 import (
 	"context"
 	"fmt"
-	"go/parser"
-	"go/token"
 	"path"
 	"sort"
 	"strconv"
@@ -361,18 +359,6 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 	return out, sites, nil
 }
 
-// pyAttributeExisted reports a Python attribute that is new as a
-// declaration only (self.name: T added in __init__) while the base
-// version of the file already set or read self.name: the attribute is
-// not new, and its uses are those of the declaration.
-func (a *analyzer) pyAttributeExisted(ctx context.Context, cd *changedDef) bool {
-	if cd.file.lang != "Python" || cd.def.Kind != languages.KindVariable || a.base == nil || !a.base.has[cd.file.path] {
-		return false
-	}
-	bf, err := a.base.get(ctx, cd.file.path)
-	return err == nil && bf != nil && strings.Contains(string(bf.src), "self."+cd.def.Name)
-}
-
 // inOwnRange reports whether a line of pf lies inside the changed
 // definition itself at head (its header, its body, a recursive call), which
 // is part of the change rather than a use of it.
@@ -505,16 +491,6 @@ func onDefinitionLine(pf *parsedFile, r languages.Reference) bool {
 	return false
 }
 
-// pyStub reports a Python stub file (.pyi). A stub restates the module's
-// definitions for type checkers (class Attribute(Generic[_T]):, repr:
-// _ReprArgType, def f(x: T) -> R: ...) and runs no code: its names declare
-// an interface rather than use the definitions they name, so no line of it
-// is a reference. (Skipping only the lines inside a stub definition's
-// header left its imports and module-level aliases, which measured worse.)
-func pyStub(pf *parsedFile) bool {
-	return pf.lang == "Python" && strings.HasSuffix(pf.path, ".pyi")
-}
-
 // pathGroup is the language group of a path judged by its name alone; an
 // ambiguous extension (.h) counts when all its candidates share a group.
 func pathGroup(p string, cache map[string]string) string {
@@ -541,12 +517,35 @@ func pathGroup(p string, cache map[string]string) string {
 	return g
 }
 
+// refRules are one language family's rules for telling whether a
+// reference names a target from the syntax (types, where there are any,
+// are asked before): Go's package and import scoping, or the import,
+// module and class evidence of the languages matched by name.
+type refRules interface {
+	matches(a *analyzer, t *target, pf *parsedFile, iv *importView, r languages.Reference) bool
+}
+
+// rulesFor picks the rules of a target's language family.
+func rulesFor(t *target, pf *parsedFile) refRules {
+	if t.lang == "Go" && pf.lang == "Go" {
+		return goRules{}
+	}
+	return syntaxRules{}
+}
+
 // matches decides whether reference r in file pf refers to target t, as far
 // as syntax can tell.
 func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r languages.Reference) bool {
-	if t.lang == "Go" && pf.lang == "Go" {
-		return a.matchesGo(t, pf, iv, r)
-	}
+	return rulesFor(t, pf).matches(a, t, pf, iv, r)
+}
+
+// syntaxRules match JavaScript, TypeScript, Python and the languages
+// without explicit imports by name, narrowed by imports, modules and
+// classes (the family-specific parts live in impact_javascript.go and
+// impact_py.go).
+type syntaxRules struct{}
+
+func (syntaxRules) matches(a *analyzer, t *target, pf *parsedFile, iv *importView, r languages.Reference) bool {
 	sameFile := pf.path == t.cd.file.path || t.cd.headPF != nil && pf.path == t.cd.headPF.path
 	if t.ctor && !constructorCall(pf.lines(r.Line, r.Line), t.name) {
 		// Of a class's uses, only new C(...) calls its constructor.
@@ -665,197 +664,9 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 	return iv.importsModule(t.cd.file.path, r.Qualifier)
 }
 
-// pyModuleName reports whether q is the local name of a module this
-// Python file imports (import os, import numpy as np).
-func (iv *importView) pyModuleName(q string) bool {
-	for _, im := range iv.pf.syms.Imports {
-		if strings.HasPrefix(im.Path, ".") {
-			continue
-		}
-		if im.Alias == q || im.Alias == "" && strings.SplitN(im.Path, ".", 2)[0] == q {
-			return true
-		}
-	}
-	return false
-}
-
-// pyQualifiedBy reports whether, in this Python file, qualifier q names
-// the module defined in defPath: from pkg import mod, import pkg.mod (as
-// q), or a package whose __init__ defines the name.
-func (iv *importView) pyQualifiedBy(defPath, q string) bool {
-	key := moduleKey(defPath)
-	same := func(c string, rel bool) bool {
-		return c != "" && (c == key || !rel && strings.HasSuffix(key, "/"+c))
-	}
-	for _, im := range iv.pf.syms.Imports {
-		res, rel := iv.s.resolve(iv.ctx, iv.pf, im.Path)
-		if res == "" && !rel {
-			continue
-		}
-		switch {
-		case same(strings.TrimPrefix(res+"/"+q, "/"), rel):
-			return true // from pkg import mod
-		case im.Alias == q && same(res, rel):
-			return true // import pkg.mod as q
-		case im.Alias == "" && path.Base(res) == q && same(res, rel):
-			return true // import pkg.mod; pkg.mod.f
-		}
-	}
-	return false
-}
-
-// enclosingFunction is the innermost function or method of pf whose range
-// holds d, which makes d local to it.
-func enclosingFunction(pf *parsedFile, d languages.Definition) (languages.Definition, bool) {
-	var out languages.Definition
-	found := false
-	for _, e := range pf.syms.Definitions {
-		if e.StartLine > d.StartLine {
-			break
-		}
-		if (e.Kind == languages.KindFunction || e.Kind == languages.KindMethod) && e.EndLine >= d.EndLine &&
-			(e.StartLine < d.StartLine || e.EndLine > d.EndLine) {
-			out, found = e, true
-		}
-	}
-	return out, found
-}
-
-// maxMemberSharers is the most containers that may declare a TypeScript
-// member name for a use of it to be matched by name alone.
-const maxMemberSharers = 3
-
-// countSharers sets, for TypeScript member targets, how many distinct
-// containers of the searched files declare a member of that name.
-func countSharers(targets []*target, found []*parsedFile) {
-	names := map[string]map[string]bool{}
-	for _, t := range targets {
-		if t.member && jsMembers[t.lang] {
-			names[t.name] = map[string]bool{}
-		}
-	}
-	if len(names) == 0 {
-		return
-	}
-	for _, pf := range found {
-		if pf.syms == nil || !jsMembers[pf.lang] {
-			continue
-		}
-		for _, d := range pf.syms.Definitions {
-			if set, ok := names[d.Name]; ok && d.Container != "" {
-				set[pf.path+"\x00"+d.Container] = true
-			}
-		}
-	}
-	for _, t := range targets {
-		if set, ok := names[t.name]; ok {
-			t.sharers = len(set)
-		}
-	}
-}
-
-// enclosingClass is the name of the innermost class-like definition of pf
-// around line; in JavaScript a method assigned to a prototype or an object
-// (X.prototype.m = function) stands in its container's place.
-func enclosingClass(pf *parsedFile, line int) (string, bool) {
-	name, ok := "", false
-	for _, d := range pf.syms.Definitions {
-		if d.StartLine > line {
-			break
-		}
-		if line > d.EndLine {
-			continue
-		}
-		switch {
-		case d.Kind == languages.KindClass || d.Kind == languages.KindInterface:
-			name, ok = d.Name, true
-		case d.Kind == languages.KindMethod && d.Container != "" && pf.lang == "JavaScript":
-			name, ok = d.Container, true
-		}
-	}
-	return name, ok
-}
-
-// jsMembers are the languages whose member uses are matched with import
-// and container evidence (the sharers rule): TypeScript and JavaScript,
-// whose CommonJS require() counts as an import.
-var jsMembers = map[string]bool{"TypeScript": true, "TSX": true, "JavaScript": true, "JSX": true}
-
-// mentions reports whether pf refers to name anywhere, alone or inside a
-// longer name built on it (AnyRouter, RouterDef for Router).
-func mentions(pf *parsedFile, name string) bool {
-	for _, r := range pf.syms.References {
-		if strings.Contains(r.Name, name) {
-			return true
-		}
-	}
-	return false
-}
-
 // callableOrClass reports kinds whose name a plain assignment cannot use.
 func callableOrClass(k languages.DefKind) bool {
 	return k == languages.KindFunction || k == languages.KindMethod || k == languages.KindClass
-}
-
-// inClassBody reports whether line lies in the body of class container in
-// pf, outside every function of it.
-func inClassBody(pf *parsedFile, container string, line int) bool {
-	in := false
-	for _, d := range pf.syms.Definitions {
-		if d.StartLine > line {
-			break
-		}
-		if line > d.EndLine {
-			continue
-		}
-		switch {
-		case d.Kind == languages.KindClass && d.Name == container:
-			in = true
-		case d.Kind == languages.KindFunction || d.Kind == languages.KindMethod:
-			in = false
-		}
-	}
-	return in
-}
-
-// typeScriptLike are the languages whose extractor marks type positions.
-var typeScriptLike = map[string]bool{"TypeScript": true, "TSX": true}
-
-// typeOrClass reports kinds that may be named in a type position.
-func typeOrClass(k languages.DefKind) bool {
-	return k == languages.KindType || k == languages.KindInterface || k == languages.KindClass
-}
-
-// matchesGo applies Go's scoping: pkg.Func only through an import of the
-// definition's package directory, bare Func only inside that package,
-// unexported names only inside their directory, x.Method for any method of
-// that name unless x is an imported package.
-func (a *analyzer) matchesGo(t *target, pf *parsedFile, iv *importView, r languages.Reference) bool {
-	sameDir := dirOf(pf.path) == t.cd.dir()
-	if !t.cd.def.Exported && !sameDir {
-		return false
-	}
-	samePkg := sameDir && pf.syms.Package == t.cd.file.syms.Package
-	if r.Member && (r.Qualifier == "" || !iv.isPackage(r.Qualifier)) {
-		// x.Name, f().Name, T{Name: v}: a method or field, never a
-		// package-level definition.
-		return t.member
-	}
-	if r.Qualifier == "" {
-		if t.member {
-			return false
-		}
-		return samePkg || iv.dotImports(t.cd.dir())
-	}
-	if iv.isPackage(r.Qualifier) {
-		if t.member {
-			return false // pkg.Name names a package member, never a method
-		}
-		return iv.goPackageDir(r.Qualifier, t.cd.dir(), t.cd.file.syms.Package)
-	}
-	// A qualifier that is not a package is a value or a type: x.Name can
-	// be a method (or a field, which we cannot tell apart without types).
-	return t.member
 }
 
 // importView answers questions about one file's imports.
@@ -888,120 +699,6 @@ func newImportView(ctx context.Context, s *snapshot, pf *parsedFile) *importView
 	return iv
 }
 
-// isPackage reports whether a Go qualifier names an imported package.
-func (iv *importView) isPackage(q string) bool { return iv.loc[q] }
-
-// goImportDirOf returns the repository directory that qualifier q names
-// through this file's imports.
-func (iv *importView) goImportDirOf(q string) (string, bool) {
-	for _, im := range iv.pf.syms.Imports {
-		d, ok := iv.s.goImportDir(im.Path)
-		if !ok {
-			continue
-		}
-		local := im.Alias
-		if local == "" {
-			local = iv.s.goPackageName(iv.ctx, d)
-		}
-		if local == q {
-			return d, true
-		}
-	}
-	return "", false
-}
-
-// goPackageDir reports whether qualifier q is an import of directory dir,
-// whose package is called pkgName.
-func (iv *importView) goPackageDir(q, dir, pkgName string) bool {
-	for _, im := range iv.pf.syms.Imports {
-		d, ok := iv.s.goImportDir(im.Path)
-		if !ok || d != dir {
-			continue
-		}
-		local := im.Alias
-		if local == "" {
-			local = pkgName
-		}
-		if local == q {
-			return true
-		}
-	}
-	return false
-}
-
-// dotImports reports a dot import of directory dir.
-func (iv *importView) dotImports(dir string) bool {
-	for _, im := range iv.pf.syms.Imports {
-		if im.Alias != "." {
-			continue
-		}
-		if d, ok := iv.s.goImportDir(im.Path); ok && d == dir {
-			return true
-		}
-	}
-	return false
-}
-
-// goGuessPackageName guesses a Go package name from its import path: the
-// last element without a major-version suffix or gopkg.in's ".vN".
-func goGuessPackageName(imp string) string {
-	elems := strings.Split(imp, "/")
-	last := elems[len(elems)-1]
-	if len(elems) > 1 && len(last) > 1 && last[0] == 'v' && isDigits(last[1:]) {
-		last = elems[len(elems)-2]
-	}
-	if i := strings.Index(last, ".v"); i > 0 && isDigits(last[i+2:]) {
-		last = last[:i]
-	}
-	last = strings.TrimPrefix(last, "go-")
-	return strings.NewReplacer("-", "_", ".", "_").Replace(last)
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// goPackageName returns the package clause of a directory's non-test Go
-// files, reading one file if none is parsed yet.
-func (s *snapshot) goPackageName(ctx context.Context, dir string) string {
-	s.mu.Lock()
-	if n, ok := s.pkgNames[dir]; ok {
-		s.mu.Unlock()
-		return n
-	}
-	s.mu.Unlock()
-	name := ""
-	for _, p := range s.byDir[dir] {
-		if !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
-			continue
-		}
-		if pf, _, ok := s.lookup(p); ok && pf != nil && pf.syms != nil {
-			name = pf.syms.Package
-			break
-		}
-		// Only the package clause is needed: reading it costs a fraction
-		// of extracting the file's symbols.
-		if data, err := s.read(ctx, p); err == nil {
-			if f, _ := parser.ParseFile(token.NewFileSet(), p, data, parser.PackageClauseOnly); f != nil && f.Name != nil {
-				name = f.Name.Name
-				break
-			}
-		}
-	}
-	s.mu.Lock()
-	s.pkgNames[dir] = name
-	s.mu.Unlock()
-	return name
-}
-
 // importsModule reports whether the file imports the module defined in
 // defPath (Python or JS/TS), directly or, when qual is set, through a
 // package whose member qual is that module.
@@ -1013,29 +710,6 @@ func (iv *importView) importsModule(defPath, qual string) bool {
 // in the name looked for.
 func (iv *importView) importsModuleAs(defPath string, keep func(languages.Import) bool) bool {
 	return iv.importsModuleVia(defPath, "", keep)
-}
-
-// namedImport reports whether the import of path brings in the name r
-// uses: imported under that name, or r is the imported name itself in a
-// renaming import (import { a as b }).
-func (iv *importView) namedImport(path string, r languages.Reference) bool {
-	for _, n := range iv.pf.syms.Named {
-		if n.Name == r.Name && n.Path == path && (n.Local == "" || n.Line == r.Line) {
-			return true
-		}
-	}
-	return false
-}
-
-// defaultImport reports whether the import of path binds local to the
-// module's default export (import local from "m").
-func (iv *importView) defaultImport(path, local string) bool {
-	for _, n := range iv.pf.syms.Named {
-		if n.Name == "default" && n.Local == local && n.Path == path {
-			return true
-		}
-	}
-	return false
 }
 
 func (iv *importView) importsModuleVia(defPath, qual string, keep func(languages.Import) bool) bool {
@@ -1066,77 +740,6 @@ func (iv *importView) importsModuleVia(defPath, qual string, keep func(languages
 	}
 	return false
 }
-
-// maxReexportDepth bounds the chain of index modules followed from an
-// import to the module defining a name (index.ts -> v4/index.ts -> ...).
-const maxReexportDepth = 4
-
-// jsModuleFiles are the files a resolved JavaScript/TypeScript module key
-// may stand for, in resolution order.
-var jsModuleFiles = []string{".ts", ".tsx", ".d.ts", ".js", ".mjs", ".jsx", "/index.ts", "/index.tsx", "/index.js"}
-
-// reexports reports whether the module mod (a key as resolveImport gives)
-// passes on the names of module key through export ... from statements,
-// directly or through further re-exporting modules.
-func (s *snapshot) reexports(ctx context.Context, mod, key string, depth int) bool {
-	if depth == 0 || mod == "" {
-		return false
-	}
-	memo := mod + "\x00" + key
-	s.mu.Lock()
-	v, ok := s.reexported[memo]
-	s.mu.Unlock()
-	if ok {
-		return v
-	}
-	found := false
-	for _, ext := range jsModuleFiles {
-		p := mod + ext
-		if mod == rootModule {
-			p = strings.TrimPrefix(ext, "/")
-		}
-		if !s.has[p] {
-			continue
-		}
-		pf, err := s.get(ctx, p)
-		if err != nil || pf.syms == nil {
-			break
-		}
-		for _, im := range pf.syms.Imports {
-			if !im.Export {
-				continue
-			}
-			res, rel := s.resolve(ctx, pf, im.Path)
-			if rel && (res == key || s.reexports(ctx, res, key, depth-1)) {
-				found = true
-				break
-			}
-		}
-		break
-	}
-	s.mu.Lock()
-	s.reexported[memo] = found
-	s.mu.Unlock()
-	return found
-}
-
-// resolve is resolveImport, with bare JavaScript/TypeScript specifiers
-// that name the repository itself (its package name, a tsconfig path
-// alias) resolved exactly to the module they stand for.
-func (s *snapshot) resolve(ctx context.Context, pf *parsedFile, imp string) (string, bool) {
-	res, rel := resolveImport(pf, imp)
-	if rel || res == "" || !jsLike[pf.lang] {
-		return res, rel
-	}
-	if key, ok := s.resolveBare(ctx, strings.Trim(imp, "\"'` ")); ok {
-		return key, true
-	}
-	return res, rel
-}
-
-// rootModule is the key of a package's entry module at the repository
-// root (index.ts), whose moduleKey would be empty.
-const rootModule = "."
 
 // moduleKey is a source path as imports name it: without extension, and a
 // package's __init__.py or index.ts standing for its directory.
@@ -1188,36 +791,4 @@ func resolveImport(pf *parsedFile, imp string) (res string, rel bool) {
 		imp = strings.TrimSuffix(imp, path.Ext(imp))
 	}
 	return imp, false
-}
-
-// constructorCall reports a line that calls class name's constructor:
-// new C(...), or, for a JavaScript constructor function, a subclass's
-// C.call(this, ...) or C.apply(this, ...).
-func constructorCall(line, name string) bool {
-	return strings.Contains(line, "new "+name) || strings.Contains(line, name+".call(this") || strings.Contains(line, name+".apply(this")
-}
-
-// jsConstructorFunction reports a top-level JavaScript function whose file
-// assigns members to its prototype (X.prototype.m = function), which makes
-// it a class's constructor.
-func jsConstructorFunction(cd *changedDef) bool {
-	if cd.def.Kind != languages.KindFunction || cd.def.Container != "" || cd.file.syms == nil {
-		return false
-	}
-	for _, d := range cd.file.syms.Definitions {
-		if d.Container == cd.def.Name && d.Kind == languages.KindMethod {
-			return true
-		}
-	}
-	return false
-}
-
-// declaresMember reports whether pf defines member name of container c.
-func declaresMember(pf *parsedFile, c, name string) bool {
-	for _, d := range pf.syms.Definitions {
-		if d.Container == c && d.Name == name {
-			return true
-		}
-	}
-	return false
 }

@@ -2,6 +2,8 @@ package codebase
 
 import (
 	"context"
+	"go/parser"
+	"go/token"
 	"go/types"
 	"sort"
 	"strings"
@@ -410,4 +412,157 @@ func reachable(ts []*target, pf *parsedFile) bool {
 		return true
 	}
 	return false
+}
+
+// matchesGo applies Go's scoping: pkg.Func only through an import of the
+// definition's package directory, bare Func only inside that package,
+// unexported names only inside their directory, x.Method for any method of
+// that name unless x is an imported package.
+// goRules are Go's scoping rules, for references types did not settle.
+type goRules struct{}
+
+func (goRules) matches(a *analyzer, t *target, pf *parsedFile, iv *importView, r languages.Reference) bool {
+	return a.matchesGo(t, pf, iv, r)
+}
+
+func (a *analyzer) matchesGo(t *target, pf *parsedFile, iv *importView, r languages.Reference) bool {
+	sameDir := dirOf(pf.path) == t.cd.dir()
+	if !t.cd.def.Exported && !sameDir {
+		return false
+	}
+	samePkg := sameDir && pf.syms.Package == t.cd.file.syms.Package
+	if r.Member && (r.Qualifier == "" || !iv.isPackage(r.Qualifier)) {
+		// x.Name, f().Name, T{Name: v}: a method or field, never a
+		// package-level definition.
+		return t.member
+	}
+	if r.Qualifier == "" {
+		if t.member {
+			return false
+		}
+		return samePkg || iv.dotImports(t.cd.dir())
+	}
+	if iv.isPackage(r.Qualifier) {
+		if t.member {
+			return false // pkg.Name names a package member, never a method
+		}
+		return iv.goPackageDir(r.Qualifier, t.cd.dir(), t.cd.file.syms.Package)
+	}
+	// A qualifier that is not a package is a value or a type: x.Name can
+	// be a method (or a field, which we cannot tell apart without types).
+	return t.member
+}
+
+// isPackage reports whether a Go qualifier names an imported package.
+func (iv *importView) isPackage(q string) bool { return iv.loc[q] }
+
+// goImportDirOf returns the repository directory that qualifier q names
+// through this file's imports.
+func (iv *importView) goImportDirOf(q string) (string, bool) {
+	for _, im := range iv.pf.syms.Imports {
+		d, ok := iv.s.goImportDir(im.Path)
+		if !ok {
+			continue
+		}
+		local := im.Alias
+		if local == "" {
+			local = iv.s.goPackageName(iv.ctx, d)
+		}
+		if local == q {
+			return d, true
+		}
+	}
+	return "", false
+}
+
+// goPackageDir reports whether qualifier q is an import of directory dir,
+// whose package is called pkgName.
+func (iv *importView) goPackageDir(q, dir, pkgName string) bool {
+	for _, im := range iv.pf.syms.Imports {
+		d, ok := iv.s.goImportDir(im.Path)
+		if !ok || d != dir {
+			continue
+		}
+		local := im.Alias
+		if local == "" {
+			local = pkgName
+		}
+		if local == q {
+			return true
+		}
+	}
+	return false
+}
+
+// dotImports reports a dot import of directory dir.
+func (iv *importView) dotImports(dir string) bool {
+	for _, im := range iv.pf.syms.Imports {
+		if im.Alias != "." {
+			continue
+		}
+		if d, ok := iv.s.goImportDir(im.Path); ok && d == dir {
+			return true
+		}
+	}
+	return false
+}
+
+// goGuessPackageName guesses a Go package name from its import path: the
+// last element without a major-version suffix or gopkg.in's ".vN".
+func goGuessPackageName(imp string) string {
+	elems := strings.Split(imp, "/")
+	last := elems[len(elems)-1]
+	if len(elems) > 1 && len(last) > 1 && last[0] == 'v' && isDigits(last[1:]) {
+		last = elems[len(elems)-2]
+	}
+	if i := strings.Index(last, ".v"); i > 0 && isDigits(last[i+2:]) {
+		last = last[:i]
+	}
+	last = strings.TrimPrefix(last, "go-")
+	return strings.NewReplacer("-", "_", ".", "_").Replace(last)
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// goPackageName returns the package clause of a directory's non-test Go
+// files, reading one file if none is parsed yet.
+func (s *snapshot) goPackageName(ctx context.Context, dir string) string {
+	s.mu.Lock()
+	if n, ok := s.pkgNames[dir]; ok {
+		s.mu.Unlock()
+		return n
+	}
+	s.mu.Unlock()
+	name := ""
+	for _, p := range s.byDir[dir] {
+		if !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		if pf, _, ok := s.lookup(p); ok && pf != nil && pf.syms != nil {
+			name = pf.syms.Package
+			break
+		}
+		// Only the package clause is needed: reading it costs a fraction
+		// of extracting the file's symbols.
+		if data, err := s.read(ctx, p); err == nil {
+			if f, _ := parser.ParseFile(token.NewFileSet(), p, data, parser.PackageClauseOnly); f != nil && f.Name != nil {
+				name = f.Name.Name
+				break
+			}
+		}
+	}
+	s.mu.Lock()
+	s.pkgNames[dir] = name
+	s.mu.Unlock()
+	return name
 }
