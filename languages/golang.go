@@ -257,10 +257,6 @@ func (g *goWalker) addFields(typ string, t *ast.StructType) {
 	}
 }
 
-// GoEmbeddedName is the field name of an embedded type: T for T, *T,
-// pkg.T and T[A], as the extractor names the field.
-func GoEmbeddedName(e ast.Expr) string { return embeddedName(e) }
-
 // embeddedName is the field name of an embedded type: T for T, *T, pkg.T
 // and T[A].
 func embeddedName(e ast.Expr) string {
