@@ -261,7 +261,8 @@ func (a *analyzer) compareFile(c Change, hf, bf *parsedFile) {
 	var hits []int // indexes of headDefs, with the line that hit each
 	var hitLines []int
 	aliasLeaf := hf != nil && typeScriptLike[hf.lang] || bf != nil && typeScriptLike[bf.lang]
-	headLocal, baseLocal := localDefs(headDefs, aliasLeaf), localDefs(baseDefs, aliasLeaf)
+	valueLeaf := hf != nil && jsMembers[hf.lang] || bf != nil && jsMembers[bf.lang]
+	headLocal, baseLocal := localDefs(headDefs, aliasLeaf, valueLeaf), localDefs(baseDefs, aliasLeaf, valueLeaf)
 	for _, l := range sortedLines(addedCode) {
 		i := innermostChanged(headDefs, headLocal, l)
 		if i < 0 {
@@ -544,11 +545,12 @@ func innermostChanged(defs []languages.Definition, local []bool, line int) int {
 }
 
 // localDefs marks the definitions without a container that lie inside a
-// function or method of the same file (defs sorted by StartLine), and,
-// with aliasLeaf (TypeScript), the properties of an object type alias.
+// function or method of the same file (defs sorted by StartLine), or, with
+// valueLeaf, inside the value of a top-level const or var; and, with
+// aliasLeaf (TypeScript), the properties of an object type alias.
 // Members with a container, such as Python's self.x attributes set in a
 // method, stay definitions of their class.
-func localDefs(defs []languages.Definition, aliasLeaf bool) []bool {
+func localDefs(defs []languages.Definition, aliasLeaf, valueLeaf bool) []bool {
 	local := make([]bool, len(defs))
 	var open []languages.Definition    // enclosing functions, outermost first
 	var members []languages.Definition // enclosing member variables
@@ -577,7 +579,11 @@ func localDefs(defs []languages.Definition, aliasLeaf bool) []bool {
 			}
 		}
 		local[i] = (inside || inMember) && d.Container == ""
-		if d.Kind == languages.KindVariable && d.Container != "" {
+		if d.Kind == languages.KindVariable && d.Container != "" ||
+			valueLeaf && d.Container == "" && (d.Kind == languages.KindConstant || d.Kind == languages.KindVariable) {
+			// With valueLeaf (JavaScript, TypeScript) a top-level const
+			// or var is a leaf too: the methods of its object literal
+			// (const methods = { shift() {...} }) are part of its value.
 			members = append(members, d)
 		}
 		if d.Kind == languages.KindFunction || d.Kind == languages.KindMethod || aliasLeaf && d.Kind == languages.KindType {

@@ -261,6 +261,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		return iv
 	}
 	gt := a.goTypesFor(ctx, targets, found, byName, viewOf)
+	aliases := a.defaultAliases(ctx, targets, found)
 	for _, pf := range found {
 		if pf.syms == nil || pyStub(pf) {
 			continue
@@ -269,6 +270,9 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		imports := viewOf(pf)
 		for _, r := range pf.syms.References {
 			ts := byName[r.Name]
+			if extra := aliases[pf][r.Name]; len(extra) > 0 {
+				ts = append(ts[:len(ts):len(ts)], extra...)
+			}
 			if len(ts) == 0 || added[r.Line] || onDefinitionLine(pf, r) {
 				continue
 			}

@@ -231,3 +231,45 @@ func declaresMember(pf *parsedFile, c, name string) bool {
 	}
 	return false
 }
+
+// defaultAliases finds, per file, the local names under which a module's
+// default export is imported when they differ from its own name (const
+// ArrayMethods = require('../array/methods') for a module.exports =
+// methods; import Foo from './bar'): uses of that local name are uses of
+// the export.
+func (a *analyzer) defaultAliases(ctx context.Context, targets []*target, found []*parsedFile) map[*parsedFile]map[string][]*target {
+	byModule := map[string][]*target{}
+	for _, t := range targets {
+		if jsMembers[t.lang] && !t.member && t.cd.def.ExportedAs == "default" {
+			byModule[moduleKey(t.cd.file.path)] = append(byModule[moduleKey(t.cd.file.path)], t)
+		}
+	}
+	if len(byModule) == 0 {
+		return nil
+	}
+	out := map[*parsedFile]map[string][]*target{}
+	for _, pf := range found {
+		if pf.syms == nil || !jsMembers[pf.lang] {
+			continue
+		}
+		for _, n := range pf.syms.Named {
+			if n.Name != "default" || n.Local == "" {
+				continue
+			}
+			res, rel := a.head.resolve(ctx, pf, n.Path)
+			if !rel {
+				continue
+			}
+			for _, t := range byModule[res] {
+				if n.Local == t.name {
+					continue // found under its own name already
+				}
+				if out[pf] == nil {
+					out[pf] = map[string][]*target{}
+				}
+				out[pf][n.Local] = append(out[pf][n.Local], t)
+			}
+		}
+	}
+	return out
+}

@@ -98,3 +98,28 @@ func TestJSExportsConstant(t *testing.T) {
 		t.Errorf("locations = %v, want %v (VAR_STRING is another constant)", im.Locations, want)
 	}
 }
+
+// A change inside a method of a const's object literal changes the const
+// (the object is its value), and a module's default export required under
+// another name (const ArrayMethods = require('../array/methods')) is used
+// through that name.
+func TestJSObjectLiteralConstAndRenamedDefaultImport(t *testing.T) {
+	base := map[string]string{
+		"lib/types/array/methods/index.js":   fixture(t, "mongoose_methods.js"),
+		"lib/types/DocumentArray/methods.js": fixture(t, "mongoose_documentarray.js"),
+	}
+	src := base["lib/types/array/methods/index.js"]
+	head := strings.Replace(src, "const ret = [].shift.call(this);", "const ret = [].shift.call(this.__array);", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"lib/types/array/methods/index.js": head}, 0)
+	im := findImpact(a, "methods.methods")
+	if im == nil {
+		t.Fatalf("no impact for the const methods:\n%s", dumpAnalysis(a))
+	}
+	want := []string{
+		loc("lib/types/DocumentArray/methods.js", lineOf(t, base["lib/types/DocumentArray/methods.js"], "ArrayMethods.shift.apply")),
+		loc("lib/types/array/methods/index.js", lineOf(t, src, "module.exports = methods;")), // where the value leaves the module, as TypeScript counts it
+	}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}
