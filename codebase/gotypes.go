@@ -66,7 +66,7 @@ const goTypeBudget = 12 << 20
 // candidate packages, checked for their declarations only: imports spread
 // (x/tools' candidate packages import some twenty others), and a value of
 // a type from a package beyond it is only as unknown as one from outside.
-const goDepBudget = 1 << 20
+const goDepBudget = 512 << 10
 
 // goPkg is one type-checked package.
 type goPkg struct {
@@ -218,8 +218,16 @@ func (g *goTypes) check(dir, name string) *goPkg {
 	}
 	var files []*ast.File
 	gp := &goPkg{key: key, dir: dir, files: map[string]*ast.File{}}
-	if !candidate {
-		// A dependency is checked without its tests.
+	testCandidates := false
+	for _, sf := range srcs {
+		if strings.HasSuffix(sf.path, "_test.go") && g.keep[sf.path] != nil {
+			testCandidates = true
+		}
+	}
+	if !testCandidates {
+		// A dependency, or a package whose candidates all lie outside its
+		// tests, is checked without its test files: nothing else depends
+		// on them.
 		kept := srcs[:0]
 		for _, sf := range srcs {
 			if !strings.HasSuffix(sf.path, "_test.go") {

@@ -112,13 +112,16 @@ func (a *analyzer) goTypesFor(ctx context.Context, targets []*target, found []*p
 			break
 		}
 		dir, size := dirs[k][0], sizes[k]
-		if size > count[k]*goBytesPerCandidate && size > free {
-			// Checking a big package for a handful of references costs
-			// more than it tells: those are matched by name, with a note.
-			g.cheap = append(g.cheap, dirLabel(dir))
-			continue
+		if size > count[k]*goBytesPerCandidate {
+			if size > free {
+				// Checking a big package for a handful of references
+				// costs more than it tells: those are matched by name,
+				// with a note.
+				g.cheap = append(g.cheap, dirLabel(dir))
+				continue
+			}
+			free -= size
 		}
-		free = max(0, free-size)
 		g.load(dir, dirs[k][1])
 	}
 	return g
@@ -134,9 +137,11 @@ func (a *analyzer) goTypesFor(ctx context.Context, targets []*target, found []*p
 // 13 at 2 KB), not on the accuracy pairs.
 const goBytesPerCandidate = 2 << 10
 
-// goFreeBytes is source checked whatever the density: small packages cost
-// little (some 80 ms for all of it), and a small repository fits in it whole.
-const goFreeBytes = 512 << 10
+// goFreeBytes is source checked whatever the density, spent on the
+// packages the density rule leaves out: small packages cost little (some
+// 60 ms for all of it), and a small repository (pflag's 300 KB) fits in it
+// whole.
+const goFreeBytes = 384 << 10
 
 // goDirSize is the size of the Go files of a directory, from the listing
 // where the source knows sizes, else from the files read.
@@ -369,10 +374,18 @@ func (g *goTypes) syntactic(t *target, pf *parsedFile, iv *importView, r languag
 	if qt == "" || !t.member {
 		return synUndecided
 	}
+	pointer := strings.HasPrefix(qt, "*")
+	qt = strings.TrimPrefix(qt, "*")
 	dir, name := dirOf(pf.path), qt
 	if pkg, n, ok := strings.Cut(qt, "."); ok {
 		d, found := iv.goImportDirOf(pkg)
 		if !found {
+			if pointer && iv.isPackage(pkg) {
+				// A pointer to a type from outside the module (t
+				// *testing.T): never an interface, so never this
+				// module's method or field.
+				return synOther
+			}
 			return synUndecided
 		}
 		dir, name = d, n

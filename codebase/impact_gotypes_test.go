@@ -364,3 +364,38 @@ func analyzeChanges(t *testing.T, cr *commitRange, changes []Change) *Analysis {
 	}
 	return a
 }
+
+// The receiver's declared type settles a reference without a type-checker:
+// c *logger is the target's own type, o other is another type declaring
+// Logf, and t *testing.T a pointer to a type from outside the module,
+// which is never an interface and so never this module's method.
+func TestGoDeclaredReceiverTypeSettlesReference(t *testing.T) {
+	src := `package logs
+
+import "testing"
+
+type logger struct{ lines []string }
+
+func (l *logger) Logf(format string, args ...any) { l.lines = append(l.lines, format) }
+
+type other struct{}
+
+func (other) Logf(format string, args ...any) {}
+
+func use(c *logger, o other, t *testing.T) {
+	c.Logf("a")
+	o.Logf("b")
+	t.Logf("c")
+}
+`
+	base := map[string]string{"go.mod": goMod, "logs/logs.go": src}
+	head := strings.Replace(src, "l.lines = append(l.lines, format)", "l.lines = append(l.lines, \"> \"+format)", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"logs/logs.go": head}, 0)
+	im := findImpact(a, "logger.Logf")
+	if im == nil {
+		t.Fatalf("no impact for logger.Logf:\n%s", dumpAnalysis(a))
+	}
+	if want := []string{loc("logs/logs.go", lineOf(t, src, `c.Logf("a")`))}; !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}

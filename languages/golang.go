@@ -437,13 +437,18 @@ func (g *goWalker) declareFields(fl *ast.FieldList) {
 	}
 }
 
-// typeText is a named type as written, without pointers or type
-// arguments: "T", "pkg.T"; "" for any other type expression.
+// typeText is a named type as written, without type arguments: "T",
+// "pkg.T", with a "*" before it through a pointer; "" for any other type
+// expression.
 func typeText(e ast.Expr) string {
+	star := ""
 	for {
 		switch t := e.(type) {
 		case *ast.StarExpr:
-			e = t.X
+			if star != "" {
+				return "" // a pointer to a pointer has no methods
+			}
+			star, e = "*", t.X
 		case *ast.ParenExpr:
 			e = t.X
 		case *ast.IndexExpr:
@@ -451,10 +456,10 @@ func typeText(e ast.Expr) string {
 		case *ast.IndexListExpr:
 			e = t.X
 		case *ast.Ident:
-			return t.Name
+			return star + t.Name
 		case *ast.SelectorExpr:
 			if x, ok := t.X.(*ast.Ident); ok && t.Sel != nil {
-				return x.Name + "." + t.Sel.Name
+				return star + x.Name + "." + t.Sel.Name
 			}
 			return ""
 		default:
@@ -469,13 +474,17 @@ func constructedType(e ast.Expr) string {
 	switch x := e.(type) {
 	case *ast.UnaryExpr:
 		if x.Op == token.AND {
-			return constructedType(x.X)
+			if t := constructedType(x.X); t != "" && t[0] != '*' {
+				return "*" + t
+			}
 		}
 	case *ast.CompositeLit:
 		return typeText(x.Type)
 	case *ast.CallExpr:
 		if id, ok := x.Fun.(*ast.Ident); ok && id.Name == "new" && len(x.Args) == 1 {
-			return typeText(x.Args[0])
+			if t := typeText(x.Args[0]); t != "" && t[0] != '*' {
+				return "*" + t
+			}
 		}
 	}
 	return ""

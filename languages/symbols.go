@@ -73,8 +73,9 @@ type Reference struct {
 	Qualifier string
 	// QualifierType is the type the qualifier's declaration spells, when
 	// it is a local, parameter or receiver declared with a named type
-	// (Go's "T" or "pkg.T" for c in func (c *T) m() { c.Name() }); ""
-	// when the syntax does not say.
+	// (Go's "T" or "pkg.T" for c in func (c T) m() { c.Name() }, "*T" or
+	// "*pkg.T" through a pointer, which is never an interface); "" when
+	// the syntax does not say.
 	QualifierType string
 	Member        bool
 	// InType is set for a name in a type position (TypeScript's
