@@ -29,6 +29,7 @@ type changedDef struct {
 	file    *parsedFile // head file, or base file for deleted and renamed
 	change  string      // one of the Change* constants, or "added"
 	newName string      // for renamed: the name at head
+	what    string      // what changed, when more precise than change says
 	headDef *languages.Definition
 	headPF  *parsedFile
 }
@@ -41,8 +42,25 @@ func (a *analyzer) movedUnchanged(c *changedDef) bool {
 	if c.change != changeAdded || c.file.lang != "Go" || c.file.syms == nil {
 		return false
 	}
-	body, ok := a.moved[c.dir()+"\x00"+c.file.syms.Package+"\x00"+c.def.QualifiedName()]
-	return ok && body == bodyText(c.file, c.def)
+	m, ok := a.movedFrom(c)
+	return ok && bodyText(m.bf, m.def) == bodyText(c.file, c.def)
+}
+
+// movedDef is a Go definition as it was at base, in the file it left.
+type movedDef struct {
+	bf  *parsedFile
+	def languages.Definition
+}
+
+// movedFrom returns the base version of an added Go definition that left
+// another file of its package: it is not new, and what changed in it is
+// found by comparing the two.
+func (a *analyzer) movedFrom(c *changedDef) (movedDef, bool) {
+	if c.change != changeAdded || c.file.lang != "Go" || c.file.syms == nil {
+		return movedDef{}, false
+	}
+	m, ok := a.moved[c.dir()+"\x00"+c.file.syms.Package+"\x00"+c.def.QualifiedName()]
+	return m, ok
 }
 
 // dir is the definition's package directory.
@@ -84,9 +102,9 @@ type analyzer struct {
 	headFiles  map[string]*parsedFile // changed files at head
 	gone       []goneSet
 	// moved maps dir, package and qualified name of a Go definition that
-	// left its file for another file of the same package to its body text
-	// at base.
-	moved map[string]string
+	// left its file for another file of the same package to its base
+	// version.
+	moved map[string]movedDef
 }
 
 // Analyze computes the context pack and the downstream impact of a change.
@@ -103,7 +121,7 @@ func Analyze(ctx context.Context, opt Options) (*Analysis, error) {
 	if opt.TokenBudget <= 0 {
 		opt.TokenBudget = DefaultTokenBudget
 	}
-	a := &analyzer{opt: opt, stats: &counters{}, added: map[string]map[int]bool{}, headFiles: map[string]*parsedFile{}, moved: map[string]string{}}
+	a := &analyzer{opt: opt, stats: &counters{}, added: map[string]map[int]bool{}, headFiles: map[string]*parsedFile{}, moved: map[string]movedDef{}}
 	var err error
 	if a.head, err = newSnapshot(ctx, opt.Head, a.stats); err != nil {
 		return nil, fmt.Errorf("analyze head: %w", err)
@@ -243,7 +261,8 @@ func (a *analyzer) compareFile(c Change, hf, bf *parsedFile) {
 	var hits []int // indexes of headDefs, with the line that hit each
 	var hitLines []int
 	aliasLeaf := hf != nil && typeScriptLike[hf.lang] || bf != nil && typeScriptLike[bf.lang]
-	headLocal, baseLocal := localDefs(headDefs, aliasLeaf), localDefs(baseDefs, aliasLeaf)
+	valueLeaf := hf != nil && jsMembers[hf.lang] || bf != nil && jsMembers[bf.lang]
+	headLocal, baseLocal := localDefs(headDefs, aliasLeaf, valueLeaf), localDefs(baseDefs, aliasLeaf, valueLeaf)
 	for _, l := range sortedLines(addedCode) {
 		i := innermostChanged(headDefs, headLocal, l)
 		if i < 0 {
@@ -267,7 +286,7 @@ func (a *analyzer) compareFile(c Change, hf, bf *parsedFile) {
 		cd := &changedDef{def: d, file: hf, headDef: &headDefs[i], headPF: hf}
 		switch bi, ok := baseByName[q]; {
 		case ok:
-			cd.change = compareDefs(bf, baseDefs[bi], hf, d)
+			cd.change, cd.what = compareDefs(bf, baseDefs[bi], hf, d)
 		case a.base != nil || c.Status == "added":
 			cd.change = changeAdded // renames are paired below
 		case l <= d.SignatureEnd:
@@ -295,10 +314,9 @@ func (a *analyzer) compareFile(c Change, hf, bf *parsedFile) {
 		}
 		if hi, ok := headByName[q]; ok {
 			seen[q] = true
-			a.changed = append(a.changed, &changedDef{
-				def: headDefs[hi], file: hf, headDef: &headDefs[hi], headPF: hf,
-				change: compareDefs(bf, d, hf, headDefs[hi]),
-			})
+			cd := &changedDef{def: headDefs[hi], file: hf, headDef: &headDefs[hi], headPF: hf}
+			cd.change, cd.what = compareDefs(bf, d, hf, headDefs[hi])
+			a.changed = append(a.changed, cd)
 		}
 	}
 
@@ -366,7 +384,7 @@ func (a *analyzer) settleGone(ctx context.Context) error {
 		var still []languages.Definition
 		for _, d := range g.defs {
 			if key := a.goneDir(g) + "\x00" + g.bf.syms.Package + "\x00" + d.QualifiedName(); g.bf.lang == "Go" && present[key] {
-				a.moved[key] = bodyText(g.bf, d)
+				a.moved[key] = movedDef{bf: g.bf, def: d}
 				continue
 			}
 			still = append(still, d)
@@ -428,19 +446,25 @@ func (a *analyzer) pairRenames(bf, hf *parsedFile, gone []languages.Definition) 
 	}
 }
 
-// compareDefs classifies a definition present on both sides.
-func compareDefs(bf *parsedFile, bd languages.Definition, hf *parsedFile, hd languages.Definition) string {
+// compareDefs classifies a definition present on both sides; what, when
+// set, says more precisely what changed ("value changed").
+func compareDefs(bf *parsedFile, bd languages.Definition, hf *parsedFile, hd languages.Definition) (change, what string) {
 	if bf == nil || hf == nil {
-		return ChangeModified
+		return ChangeModified, ""
 	}
 	b := headerOnly(normalizeSpace(bf.lines(bd.StartLine, bd.SignatureEnd)))
 	h := headerOnly(normalizeSpace(hf.lines(hd.StartLine, hd.SignatureEnd)))
+	if bf.lang == "Go" && hf.lang == "Go" {
+		if c, w, ok := compareGoDecls(bf, bd, hf, hd); ok {
+			return c, w
+		}
+	}
 	// The header's last line may carry body text ("func f() { return 1 }"):
 	// when one side merely extends the other, only the body moved.
 	if b == h || strings.HasPrefix(b, h) || strings.HasPrefix(h, b) {
-		return ChangeModified
+		return ChangeModified, ""
 	}
-	return ChangeSignature
+	return ChangeSignature, ""
 }
 
 // headerOnly cuts a definition's header lines where its body opens, so
@@ -521,11 +545,12 @@ func innermostChanged(defs []languages.Definition, local []bool, line int) int {
 }
 
 // localDefs marks the definitions without a container that lie inside a
-// function or method of the same file (defs sorted by StartLine), and,
-// with aliasLeaf (TypeScript), the properties of an object type alias.
+// function or method of the same file (defs sorted by StartLine), or, with
+// valueLeaf, inside the value of a top-level const or var; and, with
+// aliasLeaf (TypeScript), the properties of an object type alias.
 // Members with a container, such as Python's self.x attributes set in a
 // method, stay definitions of their class.
-func localDefs(defs []languages.Definition, aliasLeaf bool) []bool {
+func localDefs(defs []languages.Definition, aliasLeaf, valueLeaf bool) []bool {
 	local := make([]bool, len(defs))
 	var open []languages.Definition    // enclosing functions, outermost first
 	var members []languages.Definition // enclosing member variables
@@ -554,7 +579,11 @@ func localDefs(defs []languages.Definition, aliasLeaf bool) []bool {
 			}
 		}
 		local[i] = (inside || inMember) && d.Container == ""
-		if d.Kind == languages.KindVariable && d.Container != "" {
+		if d.Kind == languages.KindVariable && d.Container != "" ||
+			valueLeaf && d.Container == "" && (d.Kind == languages.KindConstant || d.Kind == languages.KindVariable) {
+			// With valueLeaf (JavaScript, TypeScript) a top-level const
+			// or var is a leaf too: the methods of its object literal
+			// (const methods = { shift() {...} }) are part of its value.
 			members = append(members, d)
 		}
 		if d.Kind == languages.KindFunction || d.Kind == languages.KindMethod || aliasLeaf && d.Kind == languages.KindType {

@@ -204,7 +204,7 @@ func TestGoMethodBodyChangeAndExcludedChangedLines(t *testing.T) {
 	if want := []string{loc("cmd/app/main.go", lineOf(t, mainGo, "c.Load()"))}; !slices.Equal(load.Locations, want) {
 		t.Errorf("Load locations = %v, want %v", load.Locations, want)
 	}
-	if !strings.Contains(load.Summary, "receiver type not checked") {
+	if !strings.Contains(load.Summary, "matched by member name") {
 		t.Errorf("method summary %q does not say how it matched", load.Summary)
 	}
 	parse := findImpact(a, "util.Parse")

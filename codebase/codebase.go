@@ -27,6 +27,12 @@ type Change struct {
 	Language string // linguist name, "" when unknown
 	Added    []int  // head line numbers of added lines
 	Removed  []int  // base line numbers of removed lines
+	// Skipped marks a file the review leaves out (generated, vendored,
+	// too large). Its lines still changed: they are no references of the
+	// change, and its changed definitions are traced to their callers
+	// (a regenerated accessor breaks hand-written code too), but it gets
+	// no context items, since nobody reviews it.
+	Skipped bool
 }
 
 // Options configures one analysis.

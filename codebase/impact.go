@@ -52,6 +52,9 @@ const maxCommonSites = 10
 type refSite struct {
 	file *parsedFile
 	line int
+	// guess marks a Go member reference matched by name because the
+	// receiver's type was unknown.
+	guess bool
 }
 
 // target is a changed definition being searched for.
@@ -70,6 +73,14 @@ type target struct {
 	// too many candidates in its package to list
 	unsearched bool
 	sites      []refSite
+	// ambiguous: a Go member whose name another type declares too, or
+	// that was added, deleted or renamed, so that its references need
+	// types to be told apart.
+	ambiguous bool
+	impls     int // implementations listed (Go interface methods)
+	// silent: nothing its users see changed (a const moved into a
+	// group); reported as such, not searched.
+	silent bool
 }
 
 // impact finds the references of every changed definition and turns them
@@ -98,6 +109,22 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		if cd.file == nil || cd.file.syms == nil || a.movedUnchanged(cd) {
 			continue
 		}
+		if m, ok := a.movedFrom(cd); ok {
+			// Moved to another file of its package and changed on the
+			// way: judged against its old self, not as new.
+			cd.change, cd.what = compareDefs(m.bf, m.def, cd.file, cd.def)
+		}
+		if cd.what == whatRegroup {
+			// Nothing its users can see changed: said, not searched.
+			targets = append(targets, &target{cd: cd, name: cd.def.Name, lang: cd.file.lang, group: languageGroup(cd.file.lang), silent: true})
+			continue
+		}
+		if cd.file.lang == "Go" && cd.def.Kind == languages.KindType && cd.def.Container == "" && cd.change == ChangeModified {
+			// A struct or defined type whose header is unchanged: what
+			// changed is inside its fields, which are targets of their
+			// own; no use of the type itself breaks.
+			continue
+		}
 		moveKey := languageGroup(cd.file.lang) + "\x00" + cd.def.QualifiedName()
 		if cd.change == ChangeDeleted && movedIn[moveKey] {
 			continue
@@ -117,8 +144,14 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 			// new C(...).
 			t.name, t.member, t.common, t.ctor = cd.def.Container, false, false, true
 		}
-		if cd.change == changeAdded && t.member && !moved && !(t.lang == "Go" && t.common && cd.def.Kind == languages.KindMethod) &&
-			!a.pyAttributeExisted(ctx, cd) {
+		if t.lang == "JavaScript" && jsConstructorFunction(cd) {
+			// function X() {} with X.prototype.m = ... is a class written
+			// the old way: a change to X's body reaches new X(...) and
+			// the subclasses' X.call(this) / X.apply(this), not every
+			// X.prototype line that defines a member.
+			t.ctor = true
+		}
+		if cd.change == changeAdded && t.member && !moved && t.lang != "Go" && !a.pyAttributeExisted(ctx, cd) {
 			// A new member can only be used by unchanged code through an
 			// interface (Go's Set, String, Type, ...); matched by name
 			// alone its "references" would be other types' members.
@@ -150,7 +183,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 	// target is unexported the scan stays inside those directories.
 	goDirs, goAll := map[string]bool{}, false
 	for _, t := range targets {
-		if t.lang == "Go" && !t.common {
+		if t.lang == "Go" && !t.common && !t.silent {
 			goDirs[t.cd.dir()] = true
 			goAll = goAll || t.cd.def.Exported
 		}
@@ -218,25 +251,91 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		}
 	}
 	countSharers(targets, found)
+	views := map[*parsedFile]*importView{}
+	viewOf := func(pf *parsedFile) *importView {
+		if iv, ok := views[pf]; ok {
+			return iv
+		}
+		iv := newImportView(ctx, a.head, pf)
+		views[pf] = iv
+		return iv
+	}
+	gt := a.goTypesFor(ctx, targets, found, byName, viewOf)
+	aliases := a.defaultAliases(ctx, targets, found)
 	for _, pf := range found {
 		if pf.syms == nil || pyStub(pf) {
 			continue
 		}
 		added := a.added[pf.path]
-		imports := newImportView(ctx, a.head, pf)
+		imports := viewOf(pf)
 		for _, r := range pf.syms.References {
 			ts := byName[r.Name]
+			if extra := aliases[pf][r.Name]; len(extra) > 0 {
+				ts = append(ts[:len(ts):len(ts)], extra...)
+			}
 			if len(ts) == 0 || added[r.Line] || onDefinitionLine(pf, r) {
 				continue
 			}
+			var sel goSel
+			resolved := false
 			for _, t := range ts {
 				if t.inOwnRange(pf, r.Line) || t.common && dirOf(pf.path) != t.cd.dir() {
 					continue
 				}
-				if languageGroup(pf.lang) == t.group && a.matches(t, pf, imports, r) {
-					t.sites = append(t.sites, refSite{file: pf, line: r.Line})
+				if languageGroup(pf.lang) != t.group {
+					continue
+				}
+				if gt != nil && t.lang == "Go" && pf.lang == "Go" && t.member && r.Member && t.ambiguous {
+					switch gt.syntactic(t, pf, imports, r) {
+					case synTarget:
+						t.sites = append(t.sites, refSite{file: pf, line: r.Line})
+						continue
+					case synOther:
+						continue
+					}
+				}
+				if gt != nil && t.lang == "Go" && pf.lang == "Go" && t.member && r.Member {
+					if !resolved {
+						sel, resolved = gt.resolve(pf.path, pf.syms.Package, r.Line, r.Column), true
+					}
+					if sel.known {
+						if gt.matchTarget(t, sel) {
+							t.sites = append(t.sites, refSite{file: pf, line: r.Line})
+						}
+						continue
+					}
+					if t.ambiguous && t.cd.change == changeAdded {
+						// A new member is used by untouched code only where
+						// types prove it (shadowing, promotion); a name
+						// alone proves nothing.
+						continue
+					}
+					if gt.covers(pf.path, pf.syms.Package) && !goInterfaceReachable(t) {
+						// In a type-checked file every value of a type of
+						// the module has a known type: an unknown receiver
+						// is a type from outside, whose fields and missing
+						// members are not this target. Only a method can
+						// still be reached that way, through an interface
+						// declared outside (w.Write on an http.ResponseWriter).
+						continue
+					}
+				}
+				if a.matches(t, pf, imports, r) {
+					t.sites = append(t.sites, refSite{file: pf, line: r.Line, guess: t.lang == "Go" && t.member && t.ambiguous})
 				}
 			}
+		}
+	}
+	if gt != nil {
+		for _, t := range targets {
+			if goInterfaceMethod(t) {
+				impls := a.implementations(ctx, gt, t, found)
+				t.impls = len(impls)
+				t.sites = append(t.sites, impls...)
+			}
+		}
+		if n := gt.note(); n != "" {
+			a.notes = append(a.notes, n)
 		}
 	}
 
@@ -244,8 +343,10 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 	sites := map[*changedDef][]refSite{}
 	for _, t := range targets {
 		t.sites = dedupeSites(t.sites)
-		if t.common && (t.lang != "Go" || len(t.sites) > maxCommonSites) {
-			t.sites, t.unsearched = nil, true
+		if t.common && (t.lang != "Go" || countGuesses(t.sites) > maxCommonSites) {
+			// Too many calls of a common name whose receiver could not
+			// be checked: mostly other types'. Those proven by types stay.
+			t.sites, t.unsearched = provenSites(t.sites), true
 		}
 		sites[t.cd] = t.sites
 		if im, ok := t.impact(); ok {
@@ -260,18 +361,6 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		return out[i].Symbol < out[j].Symbol
 	})
 	return out, sites, nil
-}
-
-// pyAttributeExisted reports a Python attribute that is new as a
-// declaration only (self.name: T added in __init__) while the base
-// version of the file already set or read self.name: the attribute is
-// not new, and its uses are those of the declaration.
-func (a *analyzer) pyAttributeExisted(ctx context.Context, cd *changedDef) bool {
-	if cd.file.lang != "Python" || cd.def.Kind != languages.KindVariable || a.base == nil || !a.base.has[cd.file.path] {
-		return false
-	}
-	bf, err := a.base.get(ctx, cd.file.path)
-	return err == nil && bf != nil && strings.Contains(string(bf.src), "self."+cd.def.Name)
 }
 
 // inOwnRange reports whether a line of pf lies inside the changed
@@ -293,6 +382,9 @@ func (t *target) impact() (Impact, bool) {
 		what = "signature changed"
 	case ChangeModified:
 		what = "body changed"
+		if t.cd.what != "" {
+			what = t.cd.what
+		}
 	case ChangeDeleted:
 		what = "deleted"
 	case ChangeRenamed:
@@ -302,7 +394,11 @@ func (t *target) impact() (Impact, bool) {
 		// or reached through an interface or a base class.
 		what = "added"
 	}
-	if t.unsearched {
+	if t.silent {
+		im.Summary = what + "; nothing its users see changed, so no references are listed"
+		return im, true
+	}
+	if t.unsearched && len(t.sites) == 0 {
 		if t.cd.change == ChangeModified || t.cd.change == changeAdded {
 			return im, false
 		}
@@ -334,7 +430,19 @@ func (t *target) impact() (Impact, bool) {
 		if len(t.sites) > maxLocations {
 			im.Summary += fmt.Sprintf(" (first %d listed)", maxLocations)
 		}
+		guesses := countGuesses(t.sites)
+		if t.impls > 0 {
+			im.Summary += fmt.Sprintf(" (%s that must follow)", plural(t.impls, "implementation"))
+		}
 		switch {
+		case t.unsearched:
+			im.Summary += "; only calls whose receiver type was checked are listed: the name is too common to match the others by name"
+		case t.lang == "Go" && t.member && t.ambiguous && guesses == 0:
+			im.Summary += "; receiver types checked"
+		case t.lang == "Go" && t.member && t.ambiguous:
+			im.Summary += fmt.Sprintf("; %d matched by member name where the receiver's type is unknown (outside the module or not type-checked)", guesses)
+		case t.lang == "Go" && t.member:
+			im.Summary += "; matched by member name, which no other type here declares"
 		case t.common:
 			im.Summary += "; common method name matched in its own package only, receiver type not checked"
 		case t.member:
@@ -358,7 +466,10 @@ func dedupeSites(ss []refSite) []refSite {
 		if ss[i].file.path != ss[j].file.path {
 			return ss[i].file.path < ss[j].file.path
 		}
-		return ss[i].line < ss[j].line
+		if ss[i].line != ss[j].line {
+			return ss[i].line < ss[j].line
+		}
+		return !ss[i].guess && ss[j].guess // a proven site wins over a guess
 	})
 	out := ss[:0]
 	for i, s := range ss {
@@ -382,16 +493,6 @@ func onDefinitionLine(pf *parsedFile, r languages.Reference) bool {
 		}
 	}
 	return false
-}
-
-// pyStub reports a Python stub file (.pyi). A stub restates the module's
-// definitions for type checkers (class Attribute(Generic[_T]):, repr:
-// _ReprArgType, def f(x: T) -> R: ...) and runs no code: its names declare
-// an interface rather than use the definitions they name, so no line of it
-// is a reference. (Skipping only the lines inside a stub definition's
-// header left its imports and module-level aliases, which measured worse.)
-func pyStub(pf *parsedFile) bool {
-	return pf.lang == "Python" && strings.HasSuffix(pf.path, ".pyi")
 }
 
 // pathGroup is the language group of a path judged by its name alone; an
@@ -420,14 +521,37 @@ func pathGroup(p string, cache map[string]string) string {
 	return g
 }
 
+// refRules are one language family's rules for telling whether a
+// reference names a target from the syntax (types, where there are any,
+// are asked before): Go's package and import scoping, or the import,
+// module and class evidence of the languages matched by name.
+type refRules interface {
+	matches(a *analyzer, t *target, pf *parsedFile, iv *importView, r languages.Reference) bool
+}
+
+// rulesFor picks the rules of a target's language family.
+func rulesFor(t *target, pf *parsedFile) refRules {
+	if t.lang == "Go" && pf.lang == "Go" {
+		return goRules{}
+	}
+	return syntaxRules{}
+}
+
 // matches decides whether reference r in file pf refers to target t, as far
 // as syntax can tell.
 func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r languages.Reference) bool {
-	if t.lang == "Go" && pf.lang == "Go" {
-		return a.matchesGo(t, pf, iv, r)
-	}
+	return rulesFor(t, pf).matches(a, t, pf, iv, r)
+}
+
+// syntaxRules match JavaScript, TypeScript, Python and the languages
+// without explicit imports by name, narrowed by imports, modules and
+// classes (the family-specific parts live in impact_javascript.go and
+// impact_py.go).
+type syntaxRules struct{}
+
+func (syntaxRules) matches(a *analyzer, t *target, pf *parsedFile, iv *importView, r languages.Reference) bool {
 	sameFile := pf.path == t.cd.file.path || t.cd.headPF != nil && pf.path == t.cd.headPF.path
-	if t.ctor && !strings.Contains(pf.lines(r.Line, r.Line), "new "+t.name) {
+	if t.ctor && !constructorCall(pf.lines(r.Line, r.Line), t.name) {
 		// Of a class's uses, only new C(...) calls its constructor.
 		return false
 	}
@@ -458,10 +582,17 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 			// the class; a bare name is one only in the class body itself.
 			return inClassBody(pf, t.cd.def.Container, r.Line)
 		}
-		if sameFile && typeScriptLike[t.lang] {
-			// TypeScript reaches a member only as x.name or this.name;
-			// with many types declaring the name, x.name counts where the
-			// sharers rule below would take it.
+		if jsMembers[t.lang] && r.Qualifier == "this" {
+			// this.name inside another class (or prototype) that declares
+			// name itself is that class's member, wherever the file is.
+			if c, ok := enclosingClass(pf, r.Line); ok && c != t.cd.def.Container && declaresMember(pf, c, t.name) {
+				return false
+			}
+		}
+		if sameFile && jsMembers[t.lang] {
+			// JavaScript and TypeScript reach a member only as x.name or
+			// this.name; with many types declaring the name, x.name counts
+			// where the sharers rule below would take it.
 			if !r.Member {
 				return false
 			}
@@ -485,10 +616,11 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 		// type some import brought in: a file that imports nothing of
 		// the definition's module is using another type's member. Python
 		// code passes objects around untyped, so there any file counts.
-		if !typeScriptLike[t.lang] {
+		if !jsMembers[t.lang] {
 			return true
 		}
 		if !iv.importsModule(t.cd.file.path, "") {
+			// In JavaScript too (require counts as an import).
 			return false
 		}
 		// A member name that many types of the repository declare (type,
@@ -517,10 +649,11 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 	if !explicitImports[t.lang] {
 		return true
 	}
-	if typeScriptLike[pf.lang] && r.Qualifier == "" {
-		// A bare name from another TypeScript module arrives by name
-		// (import { name }) or as a default import; a namespace import
-		// is used as ns.name.
+	if jsMembers[pf.lang] && r.Qualifier == "" {
+		// A bare name from another JavaScript or TypeScript module
+		// arrives by name (import { name }, const { name } = require())
+		// or as a default import (import X from, const X = require()
+		// of a module.exports = X); a namespace import is used as ns.name.
 		return iv.importsModuleAs(t.cd.file.path, func(im languages.Import) bool {
 			return iv.namedImport(im.Path, r) ||
 				t.cd.def.ExportedAs == "default" && iv.defaultImport(im.Path, r.Name)
@@ -535,185 +668,9 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 	return iv.importsModule(t.cd.file.path, r.Qualifier)
 }
 
-// pyModuleName reports whether q is the local name of a module this
-// Python file imports (import os, import numpy as np).
-func (iv *importView) pyModuleName(q string) bool {
-	for _, im := range iv.pf.syms.Imports {
-		if strings.HasPrefix(im.Path, ".") {
-			continue
-		}
-		if im.Alias == q || im.Alias == "" && strings.SplitN(im.Path, ".", 2)[0] == q {
-			return true
-		}
-	}
-	return false
-}
-
-// pyQualifiedBy reports whether, in this Python file, qualifier q names
-// the module defined in defPath: from pkg import mod, import pkg.mod (as
-// q), or a package whose __init__ defines the name.
-func (iv *importView) pyQualifiedBy(defPath, q string) bool {
-	key := moduleKey(defPath)
-	same := func(c string, rel bool) bool {
-		return c != "" && (c == key || !rel && strings.HasSuffix(key, "/"+c))
-	}
-	for _, im := range iv.pf.syms.Imports {
-		res, rel := iv.s.resolve(iv.ctx, iv.pf, im.Path)
-		if res == "" && !rel {
-			continue
-		}
-		switch {
-		case same(strings.TrimPrefix(res+"/"+q, "/"), rel):
-			return true // from pkg import mod
-		case im.Alias == q && same(res, rel):
-			return true // import pkg.mod as q
-		case im.Alias == "" && path.Base(res) == q && same(res, rel):
-			return true // import pkg.mod; pkg.mod.f
-		}
-	}
-	return false
-}
-
-// enclosingFunction is the innermost function or method of pf whose range
-// holds d, which makes d local to it.
-func enclosingFunction(pf *parsedFile, d languages.Definition) (languages.Definition, bool) {
-	var out languages.Definition
-	found := false
-	for _, e := range pf.syms.Definitions {
-		if e.StartLine > d.StartLine {
-			break
-		}
-		if (e.Kind == languages.KindFunction || e.Kind == languages.KindMethod) && e.EndLine >= d.EndLine &&
-			(e.StartLine < d.StartLine || e.EndLine > d.EndLine) {
-			out, found = e, true
-		}
-	}
-	return out, found
-}
-
-// maxMemberSharers is the most containers that may declare a TypeScript
-// member name for a use of it to be matched by name alone.
-const maxMemberSharers = 3
-
-// countSharers sets, for TypeScript member targets, how many distinct
-// containers of the searched files declare a member of that name.
-func countSharers(targets []*target, found []*parsedFile) {
-	names := map[string]map[string]bool{}
-	for _, t := range targets {
-		if t.member && typeScriptLike[t.lang] {
-			names[t.name] = map[string]bool{}
-		}
-	}
-	if len(names) == 0 {
-		return
-	}
-	for _, pf := range found {
-		if pf.syms == nil || !typeScriptLike[pf.lang] {
-			continue
-		}
-		for _, d := range pf.syms.Definitions {
-			if set, ok := names[d.Name]; ok && d.Container != "" {
-				set[pf.path+"\x00"+d.Container] = true
-			}
-		}
-	}
-	for _, t := range targets {
-		if set, ok := names[t.name]; ok {
-			t.sharers = len(set)
-		}
-	}
-}
-
-// enclosingClass is the name of the innermost class-like definition of pf
-// around line.
-func enclosingClass(pf *parsedFile, line int) (string, bool) {
-	name, ok := "", false
-	for _, d := range pf.syms.Definitions {
-		if d.StartLine > line {
-			break
-		}
-		if line <= d.EndLine && (d.Kind == languages.KindClass || d.Kind == languages.KindInterface) {
-			name, ok = d.Name, true
-		}
-	}
-	return name, ok
-}
-
-// mentions reports whether pf refers to name anywhere, alone or inside a
-// longer name built on it (AnyRouter, RouterDef for Router).
-func mentions(pf *parsedFile, name string) bool {
-	for _, r := range pf.syms.References {
-		if strings.Contains(r.Name, name) {
-			return true
-		}
-	}
-	return false
-}
-
 // callableOrClass reports kinds whose name a plain assignment cannot use.
 func callableOrClass(k languages.DefKind) bool {
 	return k == languages.KindFunction || k == languages.KindMethod || k == languages.KindClass
-}
-
-// inClassBody reports whether line lies in the body of class container in
-// pf, outside every function of it.
-func inClassBody(pf *parsedFile, container string, line int) bool {
-	in := false
-	for _, d := range pf.syms.Definitions {
-		if d.StartLine > line {
-			break
-		}
-		if line > d.EndLine {
-			continue
-		}
-		switch {
-		case d.Kind == languages.KindClass && d.Name == container:
-			in = true
-		case d.Kind == languages.KindFunction || d.Kind == languages.KindMethod:
-			in = false
-		}
-	}
-	return in
-}
-
-// typeScriptLike are the languages whose extractor marks type positions.
-var typeScriptLike = map[string]bool{"TypeScript": true, "TSX": true}
-
-// typeOrClass reports kinds that may be named in a type position.
-func typeOrClass(k languages.DefKind) bool {
-	return k == languages.KindType || k == languages.KindInterface || k == languages.KindClass
-}
-
-// matchesGo applies Go's scoping: pkg.Func only through an import of the
-// definition's package directory, bare Func only inside that package,
-// unexported names only inside their directory, x.Method for any method of
-// that name unless x is an imported package.
-func (a *analyzer) matchesGo(t *target, pf *parsedFile, iv *importView, r languages.Reference) bool {
-	sameDir := dirOf(pf.path) == t.cd.dir()
-	if !t.cd.def.Exported && !sameDir {
-		return false
-	}
-	samePkg := sameDir && pf.syms.Package == t.cd.file.syms.Package
-	if r.Member && (r.Qualifier == "" || !iv.isPackage(r.Qualifier)) {
-		// x.Name, f().Name, T{Name: v}: a method or field, never a
-		// package-level definition.
-		return t.member
-	}
-	if r.Qualifier == "" {
-		if t.member {
-			return false
-		}
-		return samePkg || iv.dotImports(t.cd.dir())
-	}
-	if iv.isPackage(r.Qualifier) {
-		if t.member {
-			return false // pkg.Name names a package member, never a method
-		}
-		return iv.goPackageDir(r.Qualifier, t.cd.dir(), t.cd.file.syms.Package)
-	}
-	// A qualifier that is not a package is a value or a type: x.Name can
-	// be a method (or a field, which we cannot tell apart without types).
-	return t.member
 }
 
 // importView answers questions about one file's imports.
@@ -746,97 +703,6 @@ func newImportView(ctx context.Context, s *snapshot, pf *parsedFile) *importView
 	return iv
 }
 
-// isPackage reports whether a Go qualifier names an imported package.
-func (iv *importView) isPackage(q string) bool { return iv.loc[q] }
-
-// goPackageDir reports whether qualifier q is an import of directory dir,
-// whose package is called pkgName.
-func (iv *importView) goPackageDir(q, dir, pkgName string) bool {
-	for _, im := range iv.pf.syms.Imports {
-		d, ok := iv.s.goImportDir(im.Path)
-		if !ok || d != dir {
-			continue
-		}
-		local := im.Alias
-		if local == "" {
-			local = pkgName
-		}
-		if local == q {
-			return true
-		}
-	}
-	return false
-}
-
-// dotImports reports a dot import of directory dir.
-func (iv *importView) dotImports(dir string) bool {
-	for _, im := range iv.pf.syms.Imports {
-		if im.Alias != "." {
-			continue
-		}
-		if d, ok := iv.s.goImportDir(im.Path); ok && d == dir {
-			return true
-		}
-	}
-	return false
-}
-
-// goGuessPackageName guesses a Go package name from its import path: the
-// last element without a major-version suffix or gopkg.in's ".vN".
-func goGuessPackageName(imp string) string {
-	elems := strings.Split(imp, "/")
-	last := elems[len(elems)-1]
-	if len(elems) > 1 && len(last) > 1 && last[0] == 'v' && isDigits(last[1:]) {
-		last = elems[len(elems)-2]
-	}
-	if i := strings.Index(last, ".v"); i > 0 && isDigits(last[i+2:]) {
-		last = last[:i]
-	}
-	last = strings.TrimPrefix(last, "go-")
-	return strings.NewReplacer("-", "_", ".", "_").Replace(last)
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// goPackageName returns the package clause of a directory's non-test Go
-// files, reading one file if none is parsed yet.
-func (s *snapshot) goPackageName(ctx context.Context, dir string) string {
-	s.mu.Lock()
-	if n, ok := s.pkgNames[dir]; ok {
-		s.mu.Unlock()
-		return n
-	}
-	s.mu.Unlock()
-	name := ""
-	for _, p := range s.byDir[dir] {
-		if !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
-			continue
-		}
-		if pf, _, ok := s.lookup(p); ok && pf != nil && pf.syms != nil {
-			name = pf.syms.Package
-			break
-		}
-		if pf, err := s.get(ctx, p); err == nil && pf.syms != nil {
-			name = pf.syms.Package
-			break
-		}
-	}
-	s.mu.Lock()
-	s.pkgNames[dir] = name
-	s.mu.Unlock()
-	return name
-}
-
 // importsModule reports whether the file imports the module defined in
 // defPath (Python or JS/TS), directly or, when qual is set, through a
 // package whose member qual is that module.
@@ -848,29 +714,6 @@ func (iv *importView) importsModule(defPath, qual string) bool {
 // in the name looked for.
 func (iv *importView) importsModuleAs(defPath string, keep func(languages.Import) bool) bool {
 	return iv.importsModuleVia(defPath, "", keep)
-}
-
-// namedImport reports whether the import of path brings in the name r
-// uses: imported under that name, or r is the imported name itself in a
-// renaming import (import { a as b }).
-func (iv *importView) namedImport(path string, r languages.Reference) bool {
-	for _, n := range iv.pf.syms.Named {
-		if n.Name == r.Name && n.Path == path && (n.Local == "" || n.Line == r.Line) {
-			return true
-		}
-	}
-	return false
-}
-
-// defaultImport reports whether the import of path binds local to the
-// module's default export (import local from "m").
-func (iv *importView) defaultImport(path, local string) bool {
-	for _, n := range iv.pf.syms.Named {
-		if n.Name == "default" && n.Local == local && n.Path == path {
-			return true
-		}
-	}
-	return false
 }
 
 func (iv *importView) importsModuleVia(defPath, qual string, keep func(languages.Import) bool) bool {
@@ -901,77 +744,6 @@ func (iv *importView) importsModuleVia(defPath, qual string, keep func(languages
 	}
 	return false
 }
-
-// maxReexportDepth bounds the chain of index modules followed from an
-// import to the module defining a name (index.ts -> v4/index.ts -> ...).
-const maxReexportDepth = 4
-
-// jsModuleFiles are the files a resolved JavaScript/TypeScript module key
-// may stand for, in resolution order.
-var jsModuleFiles = []string{".ts", ".tsx", ".d.ts", ".js", ".mjs", ".jsx", "/index.ts", "/index.tsx", "/index.js"}
-
-// reexports reports whether the module mod (a key as resolveImport gives)
-// passes on the names of module key through export ... from statements,
-// directly or through further re-exporting modules.
-func (s *snapshot) reexports(ctx context.Context, mod, key string, depth int) bool {
-	if depth == 0 || mod == "" {
-		return false
-	}
-	memo := mod + "\x00" + key
-	s.mu.Lock()
-	v, ok := s.reexported[memo]
-	s.mu.Unlock()
-	if ok {
-		return v
-	}
-	found := false
-	for _, ext := range jsModuleFiles {
-		p := mod + ext
-		if mod == rootModule {
-			p = strings.TrimPrefix(ext, "/")
-		}
-		if !s.has[p] {
-			continue
-		}
-		pf, err := s.get(ctx, p)
-		if err != nil || pf.syms == nil {
-			break
-		}
-		for _, im := range pf.syms.Imports {
-			if !im.Export {
-				continue
-			}
-			res, rel := s.resolve(ctx, pf, im.Path)
-			if rel && (res == key || s.reexports(ctx, res, key, depth-1)) {
-				found = true
-				break
-			}
-		}
-		break
-	}
-	s.mu.Lock()
-	s.reexported[memo] = found
-	s.mu.Unlock()
-	return found
-}
-
-// resolve is resolveImport, with bare JavaScript/TypeScript specifiers
-// that name the repository itself (its package name, a tsconfig path
-// alias) resolved exactly to the module they stand for.
-func (s *snapshot) resolve(ctx context.Context, pf *parsedFile, imp string) (string, bool) {
-	res, rel := resolveImport(pf, imp)
-	if rel || res == "" || !jsLike[pf.lang] {
-		return res, rel
-	}
-	if key, ok := s.resolveBare(ctx, strings.Trim(imp, "\"'` ")); ok {
-		return key, true
-	}
-	return res, rel
-}
-
-// rootModule is the key of a package's entry module at the repository
-// root (index.ts), whose moduleKey would be empty.
-const rootModule = "."
 
 // moduleKey is a source path as imports name it: without extension, and a
 // package's __init__.py or index.ts standing for its directory.

@@ -150,7 +150,7 @@ func TestGoCommonMethodNameSearchedInItsPackage(t *testing.T) {
 	if want := []string{loc("flags/flags.go", lineOf(t, valueGo, "return v.Set(s)"))}; !slices.Equal(im.Locations, want) {
 		t.Errorf("locations = %v, want %v (other packages are not searched)", im.Locations, want)
 	}
-	if !strings.Contains(im.Summary, "common method name") {
+	if !strings.Contains(im.Summary, "receiver types checked") {
 		t.Errorf("summary %q does not say how it matched", im.Summary)
 	}
 }

@@ -45,7 +45,7 @@ func (a *analyzer) contextPack(ctx context.Context, sites map[*changedDef][]refS
 	dropped := map[string]int{}
 	var hs []hunk
 	for _, c := range a.opt.Changes {
-		if hf := a.headFiles[c.Path]; hf != nil {
+		if hf := a.headFiles[c.Path]; hf != nil && !c.Skipped {
 			hs = append(hs, a.hunks(c, hf)...)
 		}
 	}
@@ -531,7 +531,7 @@ func (a *analyzer) testItems(ctx context.Context) ([]ContextItem, error) {
 	var out []ContextItem
 	for _, c := range a.opt.Changes {
 		hf := a.headFiles[c.Path]
-		if hf == nil {
+		if hf == nil || c.Skipped {
 			continue
 		}
 		names := map[string]bool{}

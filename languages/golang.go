@@ -20,7 +20,8 @@ func extractGo(path string, src []byte) (*FileSymbols, error) {
 	if f == nil {
 		return fs, nil
 	}
-	g := goWalker{fset: fset, fs: fs, skip: map[*ast.Ident]bool{}, qual: map[*ast.Ident]string{}, member: map[*ast.Ident]bool{}}
+	g := goWalker{fset: fset, fs: fs, skip: map[*ast.Ident]bool{}, qual: map[*ast.Ident]string{}, qtype: map[*ast.Ident]string{}, member: map[*ast.Ident]bool{}}
+	g.tf = fset.File(f.Pos())
 	if f.Name != nil {
 		fs.Package = f.Name.Name
 		g.skip[f.Name] = true
@@ -46,19 +47,31 @@ func extractGo(path string, src []byte) (*FileSymbols, error) {
 // package-level definition of the same name.
 type goWalker struct {
 	fset   *token.FileSet
+	tf     *token.File // the file, for byte offsets
 	fs     *FileSymbols
 	skip   map[*ast.Ident]bool
 	qual   map[*ast.Ident]string
+	qtype  map[*ast.Ident]string // selector right side → its qualifier's declared type
 	member map[*ast.Ident]bool
 	stack  []ast.Node // the path from the file to the current node
 	scopes []goScope  // open local scopes, innermost last
 }
 
 // goScope is one local scope: the node that opened it and the names
-// declared in it so far (nil until the first).
+// declared in it so far (nil until the first), each with the type its
+// declaration spells ("" when the syntax does not say).
 type goScope struct {
 	node  ast.Node
-	names map[string]bool
+	names map[string]string
+}
+
+// span is the byte range from..to of the file, empty when either is
+// invalid.
+func (g *goWalker) span(from, to token.Pos) ByteSpan {
+	if g.tf == nil || !from.IsValid() || !to.IsValid() || to < from {
+		return ByteSpan{}
+	}
+	return ByteSpan{Start: g.tf.Offset(from), End: g.tf.Offset(to)}
 }
 
 func (g *goWalker) line(p token.Pos) int {
@@ -120,6 +133,7 @@ func (g *goWalker) addFunc(d *ast.FuncDecl) {
 		SignatureEnd: g.line(d.Type.End()),
 		EndLine:      g.line(d.End()),
 		Exported:     ast.IsExported(d.Name.Name),
+		Header:       g.span(d.Type.Func, d.Type.End()),
 	}
 	if d.Recv != nil && len(d.Recv.List) > 0 {
 		def.Kind = KindMethod
@@ -161,6 +175,7 @@ func (g *goWalker) addType(s *ast.TypeSpec, start token.Pos) {
 		SignatureEnd: g.line(s.End()),
 		EndLine:      g.line(s.End()),
 		Exported:     ast.IsExported(s.Name.Name),
+		Header:       g.span(s.Name.Pos(), s.Type.End()),
 	}
 	// For structs and interfaces the header ends at the opening brace; the
 	// members below it are the body.
@@ -168,12 +183,14 @@ func (g *goWalker) addType(s *ast.TypeSpec, start token.Pos) {
 	case *ast.StructType:
 		if t.Fields != nil && t.Fields.Opening.IsValid() {
 			def.SignatureEnd = g.line(t.Fields.Opening)
+			def.Header = g.span(s.Name.Pos(), t.Fields.Opening)
 		}
 		g.addFields(s.Name.Name, t)
 	case *ast.InterfaceType:
 		def.Kind = KindInterface
 		if t.Methods != nil && t.Methods.Opening.IsValid() {
 			def.SignatureEnd = g.line(t.Methods.Opening)
+			def.Header = g.span(s.Name.Pos(), t.Methods.Opening)
 		}
 		g.addInterfaceMethods(s.Name.Name, t)
 	}
@@ -199,6 +216,7 @@ func (g *goWalker) addInterfaceMethods(iface string, t *ast.InterfaceType) {
 				SignatureEnd: g.line(field.End()),
 				EndLine:      g.line(field.End()),
 				Exported:     ast.IsExported(name.Name),
+				Header:       g.span(field.Type.Pos(), field.Type.End()),
 			})
 		}
 	}
@@ -215,6 +233,10 @@ func (g *goWalker) addFields(typ string, t *ast.StructType) {
 			StartLine:    g.line(field.Pos()),
 			SignatureEnd: g.line(field.End()),
 			EndLine:      g.line(field.End()),
+			Header:       g.span(field.Type.Pos(), field.Type.End()),
+		}
+		if field.Tag != nil {
+			def.Value = g.span(field.Tag.Pos(), field.Tag.End())
 		}
 		if len(field.Names) == 0 {
 			name := embeddedName(field.Type)
@@ -252,18 +274,28 @@ func (g *goWalker) addValues(s *ast.ValueSpec, tok token.Token, start token.Pos)
 	if tok == token.CONST {
 		kind = KindConstant
 	}
-	for _, name := range s.Names {
+	for i, name := range s.Names {
 		if name.Name == "_" {
 			continue
 		}
-		g.fs.Definitions = append(g.fs.Definitions, Definition{
+		d := Definition{
 			Name:         name.Name,
 			Kind:         kind,
 			StartLine:    g.line(start),
 			SignatureEnd: g.line(name.End()),
 			EndLine:      g.line(s.End()),
 			Exported:     ast.IsExported(name.Name),
-		})
+		}
+		if s.Type != nil {
+			d.Header = g.span(s.Type.Pos(), s.Type.End())
+		}
+		switch {
+		case len(s.Values) == len(s.Names):
+			d.Value = g.span(s.Values[i].Pos(), s.Values[i].End())
+		case len(s.Values) > 0:
+			d.Value = g.span(s.Values[0].Pos(), s.Values[len(s.Values)-1].End())
+		}
+		g.fs.Definitions = append(g.fs.Definitions, d)
 	}
 }
 
@@ -301,6 +333,11 @@ func (g *goWalker) visit(n ast.Node) bool {
 		if n.Sel != nil {
 			g.qual[n.Sel] = selectorQualifier(n.X)
 			g.member[n.Sel] = true
+			if x, ok := n.X.(*ast.Ident); ok {
+				if t := g.localType(x.Name); t != "" {
+					g.qtype[n.Sel] = t
+				}
+			}
 		}
 	case *ast.CompositeLit:
 		// T{Name: v} names field Name of T; a map literal's keys are values.
@@ -318,7 +355,7 @@ func (g *goWalker) visit(n ast.Node) bool {
 	case *ast.ValueSpec:
 		g.skipAll(n.Names)
 		for _, id := range n.Names {
-			g.declare(id)
+			g.declareTyped(id, typeText(n.Type))
 		}
 	case *ast.TypeSpec:
 		g.skip[n.Name] = true
@@ -326,10 +363,14 @@ func (g *goWalker) visit(n ast.Node) bool {
 	case *ast.AssignStmt:
 		// x := ... declares x; plain assignment uses it.
 		if n.Tok == token.DEFINE {
-			for _, e := range n.Lhs {
+			for i, e := range n.Lhs {
 				if id, ok := e.(*ast.Ident); ok {
 					g.skip[id] = true
-					g.declare(id)
+					t := ""
+					if len(n.Rhs) == len(n.Lhs) {
+						t = constructedType(n.Rhs[i])
+					}
+					g.declareTyped(id, t)
 				}
 			}
 		}
@@ -359,11 +400,12 @@ func (g *goWalker) visit(n ast.Node) bool {
 		}
 		pos := g.fset.Position(n.Pos())
 		g.fs.References = append(g.fs.References, Reference{
-			Name:      n.Name,
-			Qualifier: q,
-			Member:    member,
-			Line:      pos.Line,
-			Column:    pos.Column,
+			Name:          n.Name,
+			Qualifier:     q,
+			QualifierType: g.qtype[n],
+			Member:        member,
+			Line:          pos.Line,
+			Column:        pos.Column,
 		})
 	}
 	return true
@@ -388,29 +430,97 @@ func (g *goWalker) declareFuncType(t *ast.FuncType) {
 
 func (g *goWalker) declareFields(fl *ast.FieldList) {
 	for _, f := range fl.List {
+		t := typeText(f.Type)
 		for _, id := range f.Names {
-			g.declare(id)
+			g.declareTyped(id, t)
 		}
 	}
 }
 
+// typeText is a named type as written, without type arguments: "T",
+// "pkg.T", with a "*" before it through a pointer; "" for any other type
+// expression.
+func typeText(e ast.Expr) string {
+	star := ""
+	for {
+		switch t := e.(type) {
+		case *ast.StarExpr:
+			if star != "" {
+				return "" // a pointer to a pointer has no methods
+			}
+			star, e = "*", t.X
+		case *ast.ParenExpr:
+			e = t.X
+		case *ast.IndexExpr:
+			e = t.X
+		case *ast.IndexListExpr:
+			e = t.X
+		case *ast.Ident:
+			return star + t.Name
+		case *ast.SelectorExpr:
+			if x, ok := t.X.(*ast.Ident); ok && t.Sel != nil {
+				return star + x.Name + "." + t.Sel.Name
+			}
+			return ""
+		default:
+			return ""
+		}
+	}
+}
+
+// constructedType is the type a := right side visibly builds: T{...},
+// &T{...}, new(T); "" otherwise.
+func constructedType(e ast.Expr) string {
+	switch x := e.(type) {
+	case *ast.UnaryExpr:
+		if x.Op == token.AND {
+			if t := constructedType(x.X); t != "" && t[0] != '*' {
+				return "*" + t
+			}
+		}
+	case *ast.CompositeLit:
+		return typeText(x.Type)
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok && id.Name == "new" && len(x.Args) == 1 {
+			if t := typeText(x.Args[0]); t != "" && t[0] != '*' {
+				return "*" + t
+			}
+		}
+	}
+	return ""
+}
+
 // declare adds a name to the innermost local scope; outside functions it
 // does nothing, package-level names being definitions.
-func (g *goWalker) declare(id *ast.Ident) {
+func (g *goWalker) declare(id *ast.Ident) { g.declareTyped(id, "") }
+
+// declareTyped declares a local with the type its declaration spells.
+func (g *goWalker) declareTyped(id *ast.Ident, typ string) {
 	if len(g.scopes) == 0 || id == nil || id.Name == "_" {
 		return
 	}
 	s := &g.scopes[len(g.scopes)-1]
 	if s.names == nil {
-		s.names = map[string]bool{}
+		s.names = map[string]string{}
 	}
-	s.names[id.Name] = true
+	s.names[id.Name] = typ
+}
+
+// localType is the declared type of the innermost local called name, ""
+// when there is none or its declaration does not spell a named type.
+func (g *goWalker) localType(name string) string {
+	for i := len(g.scopes) - 1; i >= 0; i-- {
+		if t, ok := g.scopes[i].names[name]; ok {
+			return t
+		}
+	}
+	return ""
 }
 
 // isLocal reports whether name is declared in an open local scope.
 func (g *goWalker) isLocal(name string) bool {
 	for i := len(g.scopes) - 1; i >= 0; i-- {
-		if g.scopes[i].names[name] {
+		if _, ok := g.scopes[i].names[name]; ok {
 			return true
 		}
 	}

@@ -65,9 +65,42 @@ func TestExtractGoDefinitions(t *testing.T) {
 		t.Fatalf("got %d definitions, want %d: %+v", len(fs.Definitions), len(want), fs.Definitions)
 	}
 	for i, w := range want {
-		if fs.Definitions[i] != w {
-			t.Errorf("definition %d:\n got %+v\nwant %+v", i, fs.Definitions[i], w)
+		got := fs.Definitions[i]
+		got.Header, got.Value = ByteSpan{}, ByteSpan{} // checked in TestExtractGoHeaderAndValue
+		if got != w {
+			t.Errorf("definition %d:\n got %+v\nwant %+v", i, got, w)
 		}
+	}
+}
+
+// The header and value spans hold what a signature comparison needs:
+// the function's header without its body, a const's value apart from its
+// (absent) type, a field's type apart from its tag.
+func TestExtractGoHeaderAndValue(t *testing.T) {
+	src := "package p\n\nconst Max int = 10\n\ntype T struct {\n\tA []string `json:\"a\"`\n}\n\nfunc (t *T) Len(n int) (int, error) { return len(t.A) + n, nil }\n"
+	fs, err := Extract("Go", "p.go", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := func(s ByteSpan) string { return src[s.Start:s.End] }
+	want := map[string][2]string{
+		"Max":   {"int", "10"},
+		"T":     {"T struct ", ""},
+		"T.A":   {"[]string", "`json:\"a\"`"},
+		"T.Len": {"func (t *T) Len(n int) (int, error)", ""},
+	}
+	for _, d := range fs.Definitions {
+		w, ok := want[d.QualifiedName()]
+		if !ok {
+			continue
+		}
+		if got := [2]string{text(d.Header), text(d.Value)}; got != w {
+			t.Errorf("%s: header, value = %q, want %q", d.QualifiedName(), got, w)
+		}
+		delete(want, d.QualifiedName())
+	}
+	if len(want) > 0 {
+		t.Errorf("not found: %v", want)
 	}
 }
 

@@ -35,6 +35,20 @@ type Definition struct {
 	// (JavaScript's export { a as b }; "default" for export default a),
 	// "" when none.
 	ExportedAs string
+	// Header and Value locate in the file what the declaration promises
+	// its users and, apart, its value (Go only, empty elsewhere): a
+	// function's "func (recv) Name[T](params) results", a type's name,
+	// type parameters and underlying type (its kind for a struct or
+	// interface), a field's or a typed const's type; a const or var
+	// initializer, a struct tag. A changed Header is a signature change;
+	// a changed Value is not.
+	Header, Value ByteSpan
+}
+
+// ByteSpan is a half-open range of byte offsets in a file; the zero value
+// is empty.
+type ByteSpan struct {
+	Start, End int
 }
 
 // QualifiedName is Container.Name, or Name at top level.
@@ -57,7 +71,13 @@ func (d Definition) QualifiedName() string {
 type Reference struct {
 	Name      string
 	Qualifier string
-	Member    bool
+	// QualifierType is the type the qualifier's declaration spells, when
+	// it is a local, parameter or receiver declared with a named type
+	// (Go's "T" or "pkg.T" for c in func (c T) m() { c.Name() }, "*T" or
+	// "*pkg.T" through a pointer, which is never an interface); "" when
+	// the syntax does not say.
+	QualifierType string
+	Member        bool
 	// InType is set for a name in a type position (TypeScript's
 	// type_identifier: an annotation, a generic argument), which names a
 	// type, an interface or a class, never a plain value.

@@ -39,6 +39,9 @@ import (
 //	@importname   a name an @import brings in by name (import { a })
 //	@importdefault  the local name of a default import (Named "default")
 //	@visibility   an access marker applying to the definitions after it
+//	@container    with a definition: the name of its container as the
+//	              definition itself spells it (X in JavaScript's
+//	              X.prototype.m = function), which makes a function a method
 //
 // Captures starting with "_" only serve predicates such as #eq?.
 type tsLanguage struct {
@@ -109,7 +112,7 @@ type tsMatch struct {
 	skips, skipTrees, visibility, writes, docs       []*sitter.Node
 	exportNames                                      []*sitter.Node
 	exportAlias, importName, exportDefault           *sitter.Node
-	importDefault                                    *sitter.Node
+	importDefault, container                         *sitter.Node
 }
 
 func (l *tsLanguage) extract(path string, src []byte) (*FileSymbols, error) {
@@ -197,6 +200,8 @@ func (l *tsLanguage) sortCaptures(m *sitter.QueryMatch) tsMatch {
 			tm.exportDefault = n
 		case name == "importdefault":
 			tm.importDefault = n
+		case name == "container":
+			tm.container = n
 		}
 	}
 	return tm
@@ -344,7 +349,12 @@ func (c *tsCollector) addDef(m tsMatch) {
 			p.def.SignatureEnd = endLine(prev)
 		}
 	}
-	if scope := m.name.ChildByFieldName("scope"); scope != nil {
+	if m.container != nil {
+		p.def.Container, p.fixed = m.container.Content(c.src), true
+		if p.def.Kind == KindFunction {
+			p.def.Kind = KindMethod
+		}
+	} else if scope := m.name.ChildByFieldName("scope"); scope != nil {
 		// A name spelled with its scope (C++'s Cache::get defined outside
 		// the class) names its own container.
 		p.def.Container, p.fixed = nodeName(scope, c.src), true

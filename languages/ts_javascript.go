@@ -105,13 +105,91 @@ var jsScopes = []string{
 	"arrow_function", "method_definition",
 }
 
+// cjsQuery reads CommonJS and prototype-style definitions, which plain
+// JavaScript packages are written in: X.prototype.m = function is method m
+// of X, obj.m = function (express's res.send) method m of obj, exports.f =
+// and module.exports.f = an exported function f, the functions of a
+// module.exports = { ... } object exported functions, and module.exports =
+// X exports X as the module's default.
+const cjsQuery = `
+((expression_statement (assignment_expression
+   left: (member_expression
+     object: (member_expression object: (identifier) @container @skip property: (property_identifier) @_proto)
+     property: (property_identifier) @name)
+   right: [(function_expression body: (_) @body) (arrow_function body: (_) @body)
+           (call_expression arguments: (arguments [(function_expression body: (_) @body) (arrow_function body: (_) @body)]))])) @def.function
+ (#eq? @_proto "prototype"))
+((expression_statement (assignment_expression
+   left: (member_expression object: (identifier) @container @skip property: (property_identifier) @name)
+   right: [(function_expression body: (_) @body) (arrow_function body: (_) @body)])) @def.function
+ (#not-match? @container "^(exports|module|this)$"))
+((expression_statement (assignment_expression
+   left: (member_expression object: (identifier) @_exports property: (property_identifier) @name)
+   right: [(function_expression body: (_) @body) (arrow_function body: (_) @body)])) @def.function
+ (#eq? @_exports "exports"))
+((expression_statement (assignment_expression
+   left: (member_expression
+     object: (member_expression object: (identifier) @_module property: (property_identifier) @_exports)
+     property: (property_identifier) @name)
+   right: [(function_expression body: (_) @body) (arrow_function body: (_) @body)])) @def.function
+ (#eq? @_module "module") (#eq? @_exports "exports"))
+((expression_statement (assignment_expression
+   left: (member_expression object: (identifier) @_exports property: (property_identifier) @exportname)
+   right: (identifier)))
+ (#eq? @_exports "exports"))
+; exports.BIT = 0x10: an exported constant.
+((expression_statement (assignment_expression
+   left: (member_expression object: (identifier) @_exports property: (property_identifier) @name)
+   right: [(number) (string) (template_string) (true) (false) (null) (object) (array) (binary_expression) (unary_expression)])) @def.constant
+ (#eq? @_exports "exports"))
+((assignment_expression
+   left: (member_expression object: (identifier) @_module property: (property_identifier) @_exports)
+   right: (identifier) @exportdefault)
+ (#eq? @_module "module") (#eq? @_exports "exports"))
+((assignment_expression
+   left: (member_expression object: (identifier) @_module property: (property_identifier) @_exports)
+   right: (object (pair key: (property_identifier) @name
+     value: [(function_expression body: (_) @body) (arrow_function body: (_) @body)]) @def.function))
+ (#eq? @_module "module") (#eq? @_exports "exports"))
+((assignment_expression
+   left: (member_expression object: (identifier) @_module property: (property_identifier) @_exports)
+   right: (object (shorthand_property_identifier) @exportname))
+ (#eq? @_module "module") (#eq? @_exports "exports"))
+
+; const X = require('./x') binds X to the module's exports (its default);
+; const { a, b } = require('./x') binds its names a and b.
+((variable_declarator name: (identifier) @importdefault @alias
+   value: (call_expression function: (identifier) @_require arguments: (arguments . (string) @import)))
+ (#eq? @_require "require"))
+((variable_declarator name: (object_pattern (shorthand_property_identifier_pattern) @importname)
+   value: (call_expression function: (identifier) @_require arguments: (arguments . (string) @import)))
+ (#eq? @_require "require"))
+`
+
 var javascriptLanguage = &tsLanguage{
 	name:       "JavaScript",
 	grammar:    javascript.GetLanguage,
-	query:      jsQuery + jsOnlyQuery,
+	query:      jsQuery + jsOnlyQuery + cjsQuery,
 	containers: jsContainers,
 	scopes:     jsScopes,
-	exported:   jsExported,
+	exported:   cjsExported,
+}
+
+// cjsExported: besides ES exports, a CommonJS definition is visible to
+// every module that requires its file: assigned to exports or
+// module.exports, or a method assigned to an object or prototype, reached
+// by whoever holds that object.
+func cjsExported(s tsSite) bool {
+	if jsExported(s) {
+		return true
+	}
+	switch s.node.Type() {
+	case "expression_statement":
+		return true
+	case "pair":
+		return true // a function of a module.exports = { ... } object
+	}
+	return false
 }
 
 var typescriptLanguage = &tsLanguage{

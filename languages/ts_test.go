@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -275,5 +276,68 @@ func TestExtractConcurrent(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// CommonJS and prototype definitions are definitions: X.prototype.m =
+// function is method m of X (also when wrapped in a call), obj.m =
+// function method m of obj, exports.f = and module.exports.f = exported
+// functions, exports.C = 1 an exported constant, the functions of a
+// module.exports object exported; require() binds its module.
+func TestExtractJavaScriptCommonJS(t *testing.T) {
+	src := []byte(`var http = require('http');
+var { format } = require('./util');
+var res = Object.create(http.ServerResponse.prototype);
+module.exports = res;
+res.send = function send(body) {
+  return this.location(body);
+};
+function Query(conn) { this.conn = conn; }
+Query.prototype.exec = function(cb) {
+  return this._run(cb);
+};
+Query.prototype._find = wrapThunk(function(cb) {
+  return cb();
+});
+exports.helper = function (a) { return a; };
+module.exports.other = function () {};
+exports.BIT = 0x10;
+exports.Query = Query;
+module.exports = { plain: function () {}, arrow: () => 1 };
+`)
+	fs, err := Extract("JavaScript", "lib/x.js", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"res.send": "method", "Query": "function", "Query.exec": "method", "Query._find": "method",
+		"helper": "function", "other": "function", "BIT": "constant", "plain": "function", "arrow": "function",
+	}
+	for _, d := range fs.Definitions {
+		k, ok := want[d.QualifiedName()]
+		if !ok {
+			continue
+		}
+		if string(d.Kind) != k || !d.Exported {
+			t.Errorf("%s: kind %s exported %v, want %s and exported", d.QualifiedName(), d.Kind, d.Exported, k)
+		}
+		delete(want, d.QualifiedName())
+	}
+	for q := range want {
+		t.Errorf("no definition %s in %+v", q, fs.Definitions)
+	}
+	// The X of X.prototype.m = ... defines X's member; it is no use of X.
+	lines := strings.Split(string(src), "\n")
+	for _, r := range fs.References {
+		if r.Name == "Query" && !r.Member && strings.Contains(lines[r.Line-1], "Query.prototype") {
+			t.Errorf("Query.prototype line counted as a use of Query: %+v", r)
+		}
+	}
+	var named []string
+	for _, n := range fs.Named {
+		named = append(named, n.Name+"@"+n.Path)
+	}
+	if !slices.Contains(named, "format@./util") || !slices.Contains(named, "default@http") {
+		t.Errorf("require bindings = %v, want format from ./util and the default of http", named)
 	}
 }

@@ -50,7 +50,7 @@ async function truthFor(pair, repo, added, cache, commentLines) {
     if (t.key === key) return t;
   }
   const t0 = Date.now();
-  const r = pair.language === 'TypeScript'
+  const r = pair.language === 'TypeScript' || pair.language === 'JavaScript'
     ? await tsTruth(pair, repo, added, code, { benchDir })
     : await lspTruth(pair, repo, added, code, { cache, benchDir });
   const out = { key, seconds: (Date.now() - t0) / 1000, ...r };
@@ -137,6 +137,7 @@ const importLine = {
   Go: /^\s*(import\b|"[^"]+"\s*$)/,
   TypeScript: /^\s*(import\b|export\s*(\*|\{|type\s*\{))/,
   Python: /^\s*(from\s+\S+\s+import\b|import\s)/,
+  JavaScript: /^\s*(import\b|export\s*(\*|\{)|(const|let|var)\s.*=\s*require\()/,
 };
 
 function lineText(repo, loc) {
@@ -229,7 +230,7 @@ function report(results, args) {
     say();
     say('| language | pairs | reference locs | reviewbot locs | hit | recall | precision | precision, matched symbols | precision, deleted entries left out | macro recall | macro precision | target (R>=0.9, P>=0.8) |');
     say('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
-    for (const lang of ['Go', 'TypeScript', 'Python']) {
+    for (const lang of ['Go', 'TypeScript', 'JavaScript', 'Python']) {
       const rows = results.filter((r) => r.language === lang);
       if (!rows.length) continue;
       const m = micro(rows, 'all');

@@ -29,7 +29,10 @@ function fetchVersion(pair, which, cache) {
   switch (pair.source) {
     case 'gomod': {
       // go mod download verifies the module against the checksum database.
-      const out = run('go', ['mod', 'download', '-json', `${pair.module}@${ver}`], {
+      // headModule: the head version lives under another module path (a
+      // new major version, github.com/x/y/v68 after .../v66).
+      const mod = which === 'head' && pair.headModule ? pair.headModule : pair.module;
+      const out = run('go', ['mod', 'download', '-json', `${mod}@${ver}`], {
         cwd: dl,
         env: { ...process.env, GOMODCACHE: path.join(cache, 'gomod'), GOFLAGS: '-mod=mod', GO111MODULE: 'on' },
       });

@@ -19,8 +19,21 @@ const DEFINITION = new Set([
 export async function tsTruth(pair, repo, added, code, { benchDir }) {
   const require = createRequire(path.join(benchDir, 'package.json'));
   const ts = require('typescript');
-  const files = walk(repo).filter((f) => /\.(m|c)?tsx?$/.test(f)).map((f) => path.join(repo, f));
-  const options = {
+  // JavaScript pairs (CommonJS packages) go through the same language
+  // service with allowJs: it binds require(), module.exports, exports.f =
+  // and X.prototype.m = function as declarations of their own.
+  const js = pair.language === 'JavaScript';
+  const files = walk(repo).filter((f) => (js ? /\.(m|c)?jsx?$/ : /\.(m|c)?tsx?$/).test(f)).map((f) => path.join(repo, f));
+  const options = js ? {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    allowJs: true,
+    checkJs: false,
+    noEmit: true,
+    skipLibCheck: true,
+    lib: ['lib.es2023.d.ts'],
+  } : {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
