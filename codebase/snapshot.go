@@ -33,30 +33,40 @@ type parsedFile struct {
 	lineStarts []int
 }
 
-// lines returns the text of lines from..to (1-based, inclusive, clamped).
+// lines returns the text of lines from..to (1-based, inclusive, clamped),
+// joined by "\n": a CRLF file's CRs are dropped, as the diff parser drops
+// them, so context never shows the model a stray \r.
 func (f *parsedFile) lines(from, to int) string {
 	f.lineOnce.Do(func() {
 		f.lineStarts = []int{0}
 		for i, c := range f.src {
-			if c == '\n' {
+			// A newline ending the file starts no further line.
+			if c == '\n' && i+1 < len(f.src) {
 				f.lineStarts = append(f.lineStarts, i+1)
 			}
 		}
 	})
 	n := len(f.lineStarts)
 	from, to = max(from, 1), min(to, n)
-	if from > to {
+	if from > to || len(f.src) == 0 {
 		return ""
 	}
 	end := len(f.src)
 	if to < n {
 		end = f.lineStarts[to] - 1 // drop the newline ending line `to`
+	} else if f.src[end-1] == '\n' {
+		end--
 	}
-	return string(f.src[f.lineStarts[from-1]:end])
+	text := string(f.src[f.lineStarts[from-1]:end])
+	return strings.TrimSuffix(strings.ReplaceAll(text, "\r\n", "\n"), "\r")
 }
 
-// lineCount is the number of lines as an editor shows them.
+// lineCount is the number of lines as an editor shows them: a final
+// newline ends the last line rather than starting an empty one.
 func (f *parsedFile) lineCount() int {
+	if len(f.src) == 0 {
+		return 0
+	}
 	f.lines(1, 1)
 	return len(f.lineStarts)
 }
