@@ -87,23 +87,8 @@ type event struct {
 		State       string    `json:"state"`
 		PullRequest *struct{} `json:"pull_request"`
 	} `json:"issue"`
-	Comment *struct {
-		ID                int64  `json:"id"`
-		Body              string `json:"body"`
-		AuthorAssociation string `json:"author_association"`
-		InReplyToID       int64  `json:"in_reply_to_id"`
-		Path              string `json:"path"`
-		Line              int    `json:"line"`
-		User              struct {
-			Login string `json:"login"`
-			Type  string `json:"type"`
-		} `json:"user"`
-	} `json:"comment"`
-	Changes *struct {
-		Body *struct {
-			From string `json:"from"`
-		} `json:"body"`
-	} `json:"changes"`
+	Comment *slash.CommentPayload `json:"comment"`
+	Changes *slash.EditPayload    `json:"changes"`
 }
 
 // reviewActions are the pull_request actions that start a review.

@@ -26,9 +26,7 @@ func commentEvent(name string, ev *event) (*slash.Event, error) {
 		User: ev.Comment.User.Login, Bot: ev.Comment.User.Type == "Bot", Association: ev.Comment.AuthorAssociation,
 		InReplyTo: ev.Comment.InReplyToID, Path: ev.Comment.Path, Line: ev.Comment.Line,
 	}
-	if ev.Changes != nil && ev.Changes.Body != nil {
-		c.PreviousBody = ev.Changes.Body.From
-	}
+	c.PreviousBody = ev.Changes.PreviousBody()
 	switch {
 	case c.Review && ev.PullRequest != nil:
 		c.Number, c.Closed = ev.PullRequest.Number, ev.PullRequest.State == "closed"

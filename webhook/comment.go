@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/reviewbot/reviewbot/slash"
 )
 
 // Comment is a comment on a pull request that may hold a slash command
@@ -70,23 +72,8 @@ type commentEvent struct {
 	PullRequest *struct {
 		Number int `json:"number"`
 	} `json:"pull_request"`
-	Comment struct {
-		ID                int64  `json:"id"`
-		Body              string `json:"body"`
-		AuthorAssociation string `json:"author_association"`
-		Path              string `json:"path"`
-		Line              int    `json:"line"`
-		InReplyToID       int64  `json:"in_reply_to_id"`
-		User              struct {
-			Login string `json:"login"`
-			Type  string `json:"type"`
-		} `json:"user"`
-	} `json:"comment"`
-	Changes *struct {
-		Body *struct {
-			From string `json:"from"`
-		} `json:"body"`
-	} `json:"changes"`
+	Comment slash.CommentPayload `json:"comment"`
+	Changes *slash.EditPayload   `json:"changes"`
 }
 
 // Comments hands new comments on pull requests, in the conversation
@@ -111,9 +98,7 @@ func (h Comments) Plan(d *Delivery) (Plan, error) {
 		Author: ev.Comment.User.Login, AuthorType: ev.Comment.User.Type, AuthorAssociation: ev.Comment.AuthorAssociation,
 		Path: ev.Comment.Path, Line: ev.Comment.Line, InReplyTo: ev.Comment.InReplyToID, Action: ev.Action,
 		DeliveryID: d.ID, ReviewComment: d.Event == "pull_request_review_comment"}
-	if ev.Changes != nil && ev.Changes.Body != nil {
-		c.PreviousBody = ev.Changes.Body.From
-	}
+	c.PreviousBody = ev.Changes.PreviousBody()
 	if ev.Installation != nil {
 		c.InstallationID = ev.Installation.ID
 	}
