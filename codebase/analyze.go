@@ -105,6 +105,8 @@ type analyzer struct {
 	// left its file for another file of the same package to its base
 	// version.
 	moved map[string]movedDef
+	// goImports is the head's Go import graph, read as needed.
+	goImports goImportGraph
 }
 
 // Analyze computes the context pack and the downstream impact of a change.

@@ -114,15 +114,19 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 			// way: judged against its old self, not as new.
 			cd.change, cd.what = compareDefs(m.bf, m.def, cd.file, cd.def)
 		}
-		if cd.what == whatRegroup {
-			// Nothing its users can see changed: said, not searched.
+		if cd.what == whatRegroup || cd.what == whatMoved {
+			// Nothing its users can see changed: said, not searched. (A
+			// field moved within its struct changes only unkeyed
+			// literals of the struct, which the summary names.)
 			targets = append(targets, &target{cd: cd, name: cd.def.Name, lang: cd.file.lang, group: languageGroup(cd.file.lang), silent: true})
 			continue
 		}
-		if cd.file.lang == "Go" && cd.def.Kind == languages.KindType && cd.def.Container == "" && cd.change == ChangeModified {
-			// A struct or defined type whose header is unchanged: what
-			// changed is inside its fields, which are targets of their
-			// own; no use of the type itself breaks.
+		if cd.file.lang == "Go" && (cd.def.Kind == languages.KindType || cd.def.Kind == languages.KindInterface) && cd.def.Container == "" && cd.change == ChangeModified {
+			// A struct, interface or defined type whose header is
+			// unchanged: what changed is inside its fields or methods,
+			// which are targets of their own (an interface's new method
+			// lists the implementations that lack it); no use of the
+			// type itself breaks.
 			continue
 		}
 		moveKey := languageGroup(cd.file.lang) + "\x00" + cd.def.QualifiedName()
@@ -285,6 +289,13 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 				if languageGroup(pf.lang) != t.group {
 					continue
 				}
+				if t.lang == "Go" && pf.lang == "Go" && t.member && r.Member && !a.goReaches(ctx, dirOf(pf.path), t.cd.dir()) {
+					// A package that cannot name the target's type does
+					// not use its members statically (w.WriteHeader on an
+					// http.ResponseWriter in a package that never imports
+					// the wrapper's).
+					continue
+				}
 				if gt != nil && t.lang == "Go" && pf.lang == "Go" && t.member && r.Member && t.ambiguous {
 					switch gt.syntactic(t, pf, imports, r) {
 					case synTarget:
@@ -396,6 +407,9 @@ func (t *target) impact() (Impact, bool) {
 	}
 	if t.silent {
 		im.Summary = what + "; nothing its users see changed, so no references are listed"
+		if t.cd.what == whatMoved {
+			im.Summary = what + "; uses by name see no change (only unkeyed literals of " + t.cd.def.Container + " would), so none are listed"
+		}
 		return im, true
 	}
 	if t.unsearched && len(t.sites) == 0 {

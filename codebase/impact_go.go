@@ -333,8 +333,11 @@ func (a *analyzer) implementations(ctx context.Context, g *goTypes, t *target, f
 			}
 			if m := ownMethod(n, t.name); m != nil {
 				add(m) // must match the interface's method
-			} else if t.cd.change == changeAdded {
-				add(tn) // no longer satisfies the interface
+			} else if t.cd.change == changeAdded && !implements(n, iface) {
+				// No longer satisfies the interface. A type that gets the
+				// method from an embedded field (the PR added it there)
+				// still does: nothing of it breaks.
+				add(tn)
 			}
 		}
 	}

@@ -399,3 +399,209 @@ func use(c *logger, o other, t *testing.T) {
 		t.Errorf("locations = %v, want %v", im.Locations, want)
 	}
 }
+
+// cmdRepo is a command package in go-redis's shape: every command type
+// embeds baseCmd and gets the interface's methods from it; rawCmd has
+// its own.
+func cmdRepo() map[string]string {
+	return map[string]string{
+		"go.mod": goMod,
+		"redis/cmd.go": `package redis
+
+type Cmder interface {
+	Name() string
+}
+
+type baseCmd struct {
+	name string
+	err  error
+}
+
+func (c *baseCmd) Name() string { return c.name }
+
+type StatusCmd struct {
+	baseCmd
+	val string
+}
+
+type IntCmd struct {
+	baseCmd
+	val int64
+}
+
+type rawCmd struct{ n string }
+
+func (r rawCmd) Name() string { return r.n }
+`,
+		"redis/client.go": `package redis
+
+type StringCmdable interface {
+	Get(key string) *StatusCmd
+}
+
+type HashCmdable interface {
+	HLen(key string) *IntCmd
+}
+
+type Cmdable interface {
+	StringCmdable
+}
+
+type Client struct{}
+
+func (c *Client) Get(key string) *StatusCmd { return &StatusCmd{} }
+func (c *Client) HLen(key string) *IntCmd  { return &IntCmd{} }
+
+var _ Cmdable = (*Client)(nil)
+
+func use(c Cmdable) *StatusCmd { return c.Get("k") }
+`,
+	}
+}
+
+// An interface method added together with the embedded type that
+// provides it breaks none of the types embedding it: only rawCmd, which
+// lacks the method, must follow.
+func TestGoInterfaceMethodPromotedByEmbeddingBreaksNothing(t *testing.T) {
+	base := cmdRepo()
+	src := base["redis/cmd.go"]
+	head := strings.Replace(src, "\tName() string\n}", "\tName() string\n\tSetErr(err error)\n}", 1)
+	head = strings.Replace(head, "func (c *baseCmd) Name() string { return c.name }\n", "func (c *baseCmd) Name() string { return c.name }\n\nfunc (c *baseCmd) SetErr(err error) { c.err = err }\n", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"redis/cmd.go": head}, 0)
+	im := findImpact(a, "Cmder.SetErr")
+	if im == nil {
+		t.Fatalf("no impact for Cmder.SetErr:\n%s", dumpAnalysis(a))
+	}
+	if want := []string{loc("redis/cmd.go", lineOf(t, head, "type rawCmd struct"))}; !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v (StatusCmd and IntCmd get SetErr from baseCmd)", im.Locations, want)
+	}
+}
+
+// An interface whose header is unchanged and which gains an embedded
+// interface: its uses are not what breaks, so none is listed.
+func TestGoInterfaceBodyChangeListsNoUses(t *testing.T) {
+	base := cmdRepo()
+	head := strings.Replace(base["redis/client.go"], "\tStringCmdable\n}", "\tStringCmdable\n\tHashCmdable\n}", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"redis/client.go": head}, 0)
+	if im := findImpact(a, "redis.Cmdable"); im != nil && len(im.Locations) > 0 {
+		t.Errorf("uses of Cmdable listed for a body change: %v\n%s", im.Locations, dumpAnalysis(a))
+	}
+}
+
+// A field moved within its struct (type and tag unchanged) breaks no use
+// of it by name: it is said, with no locations, and the summary names
+// the one thing that could see it (unkeyed literals).
+func TestGoFieldMovedWithinStructListsNoUses(t *testing.T) {
+	base := map[string]string{
+		"go.mod": goMod,
+		"cors/cors.go": `package cors
+
+type Config struct {
+	AllowOrigins []string
+	MaxAge       int
+	Debug        bool
+}
+
+func Allowed(c Config, o string) bool {
+	for _, a := range c.AllowOrigins {
+		if a == o {
+			return c.MaxAge > 0
+		}
+	}
+	return c.Debug
+}
+`,
+	}
+	head := strings.Replace(base["cors/cors.go"], "\tAllowOrigins []string\n\tMaxAge       int\n", "\tMaxAge       int\n\tAllowOrigins []string\n", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"cors/cors.go": head}, 0)
+	for _, im := range a.Impact {
+		if len(im.Locations) > 0 {
+			t.Errorf("%s lists %v for a field move", im.Symbol, im.Locations)
+		}
+	}
+	im := findImpact(a, "Config.MaxAge")
+	if im == nil {
+		im = findImpact(a, "Config.AllowOrigins")
+	}
+	if im == nil || !strings.Contains(im.Summary, "unkeyed literals of Config") {
+		t.Errorf("no entry naming unkeyed literals:\n%s", dumpAnalysis(a))
+	}
+}
+
+// A method reachable through an interface from outside the module
+// (http.ResponseWriter) is matched by name only in packages that import
+// its package, directly or through others: the router package, which
+// never imports the middleware, calls WriteHeader on other writers.
+func TestGoNameMatchOnlyWherePackageIsImported(t *testing.T) {
+	base := map[string]string{
+		"go.mod": goMod,
+		"middleware/wrap.go": `package middleware
+
+import "net/http"
+
+type basicWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (b *basicWriter) WriteHeader(code int) {
+	b.code = code
+	b.ResponseWriter.WriteHeader(code)
+}
+
+func Wrap(w http.ResponseWriter) http.ResponseWriter { return &basicWriter{ResponseWriter: w} }
+`,
+		"middleware/nocache.go": `package middleware
+
+import "net/http"
+
+func NoCache(w http.ResponseWriter) {
+	w.WriteHeader(http.StatusNotModified)
+}
+`,
+		"router/mux.go": `package router
+
+import "net/http"
+
+func notFound(w http.ResponseWriter) {
+	w.WriteHeader(404)
+}
+`,
+		"app/main.go": `package main
+
+import (
+	"net/http"
+
+	"example.com/app/handlers"
+)
+
+func serve(w http.ResponseWriter) {
+	handlers.Use(w)
+	w.WriteHeader(200)
+}
+`,
+		"handlers/h.go": `package handlers
+
+import (
+	"net/http"
+
+	"example.com/app/middleware"
+)
+
+func Use(w http.ResponseWriter) { middleware.NoCache(middleware.Wrap(w)) }
+`,
+	}
+	head := strings.Replace(base["middleware/wrap.go"], "\tb.code = code\n", "\tif b.code != 0 {\n\t\treturn\n\t}\n\tb.code = code\n", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"middleware/wrap.go": head}, 0)
+	im := findImpact(a, "basicWriter.WriteHeader")
+	if im == nil {
+		t.Fatalf("no impact for basicWriter.WriteHeader:\n%s", dumpAnalysis(a))
+	}
+	want := []string{
+		loc("app/main.go", lineOf(t, base["app/main.go"], "w.WriteHeader(200)")),
+		loc("middleware/nocache.go", lineOf(t, base["middleware/nocache.go"], "w.WriteHeader(http.StatusNotModified)")),
+	}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v (router never imports middleware)", im.Locations, want)
+	}
+}

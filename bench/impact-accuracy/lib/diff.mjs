@@ -65,6 +65,11 @@ function codeOf(text, language) {
   if (i >= 0 && !/["'`]/.test(s.slice(0, i))) s = s.slice(0, i);
   s = s.trim();
   if (language !== 'Python' && /^(\/\*|\*)/.test(s)) s = ''; // block comment lines
+  // Go: `type X struct {` and `X struct {` inside `type ( ... )` declare the
+  // same thing; moving a declaration into or out of a group changes neither
+  // its signature nor its behaviour (a const keeps its value only when its
+  // whole line, value included, is unchanged).
+  if (language === 'Go') s = s.replace(/^(type|const|var)\s+/, '');
   return s.replace(/\s+/g, ' ');
 }
 
