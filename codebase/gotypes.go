@@ -54,6 +54,7 @@ type goTypes struct {
 	// directory and name of each interface there.
 	members    map[string]map[string]bool
 	interfaces map[string]bool
+	decls      map[string]*goDecls // per file, for stdReceiver
 }
 
 // goTypeBudget bounds the Go source type-checked in one analysis. Checking

@@ -330,6 +330,11 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 						// declared outside (w.Write on an http.ResponseWriter).
 						continue
 					}
+					if gt.covers(pf.path, pf.syms.Package) && !gt.stdReachable(t) && gt.stdReceiver(pf.path, pf.syms.Package, r.Line, r.Column) {
+						// A value of a standard-library type, and no
+						// standard interface has this method.
+						continue
+					}
 				}
 				if a.matches(t, pf, imports, r) {
 					t.sites = append(t.sites, refSite{file: pf, line: r.Line, guess: t.lang == "Go" && t.member && t.ambiguous})

@@ -605,3 +605,117 @@ func Use(w http.ResponseWriter) { middleware.NoCache(middleware.Wrap(w)) }
 		t.Errorf("locations = %v, want %v (router never imports middleware)", im.Locations, want)
 	}
 }
+
+// echoRepo has two Add methods (so calls need types) and calls of Add on
+// standard-library values: a header of a request parameter, of a
+// recorder made by httptest, of a module method returning http.Header.
+func echoRepo() map[string]string {
+	return map[string]string{
+		"go.mod": goMod,
+		"echo/router.go": `package echo
+
+import "net/http"
+
+type HandlerFunc func(c *Context) error
+
+type Router struct{ routes map[string]HandlerFunc }
+
+func (r *Router) Add(method, path string, h HandlerFunc) {
+	r.routes[method+path] = h
+}
+
+type Group struct{ prefix string }
+
+func (g *Group) Add(method, path string, h HandlerFunc) {}
+
+type Response struct{ w http.ResponseWriter }
+
+func (r *Response) Header() http.Header { return r.w.Header() }
+
+type Context struct {
+	Request  *http.Request
+	Response *Response
+}
+`,
+		"echo/use_test.go": `package echo
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+func setup(r *Router) {
+	r.Add("GET", "/", nil)
+}
+
+func TestHeaders(t *testing.T) {
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Add("Cookie", "a=b")
+	rec := httptest.NewRecorder()
+	rec.Header().Add("Vary", "Origin")
+	res := &Response{w: rec}
+	res.Header().Add("Vary", "Accept")
+	c := &Context{Request: req, Response: res}
+	c.Request.Header.Add("X", "y")
+	var h http.Header
+	h.Add("k", "v")
+	for _, r := range []*http.Request{req} {
+		r.Header.Add("Z", "z")
+	}
+}
+`,
+	}
+}
+
+// A call of Add on a standard-library value (http.Header) is not a call
+// of Router.Add: no standard interface declares an Add of three
+// parameters. The one real call is listed.
+func TestGoStdlibReceiverIsNotTheModulesMethod(t *testing.T) {
+	base := echoRepo()
+	head := strings.Replace(base["echo/router.go"], "\tr.routes[method+path] = h\n", "\tif h == nil {\n\t\treturn\n\t}\n\tr.routes[method+path] = h\n", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"echo/router.go": head}, 0)
+	im := findImpact(a, "Router.Add")
+	if im == nil {
+		t.Fatalf("no impact for Router.Add:\n%s", dumpAnalysis(a))
+	}
+	want := []string{loc("echo/use_test.go", lineOf(t, base["echo/use_test.go"], `r.Add("GET", "/", nil)`))}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}
+
+// WriteHeader is declared by http.ResponseWriter with the same arity: a
+// call on a standard writer may reach the module's wrapper and stays.
+func TestGoStdlibInterfaceMethodStillMatched(t *testing.T) {
+	base := map[string]string{
+		"go.mod": goMod,
+		"mw/wrap.go": `package mw
+
+import "net/http"
+
+type basicWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (b *basicWriter) WriteHeader(code int) { b.code = code }
+
+type other struct{}
+
+func (o other) WriteHeader(code int) {}
+`,
+		"mw/use.go": `package mw
+
+import "net/http"
+
+func deny(w http.ResponseWriter) { w.WriteHeader(403) }
+`,
+	}
+	head := strings.Replace(base["mw/wrap.go"], "{ b.code = code }", "{ b.code = code + 0 }", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"mw/wrap.go": head}, 0)
+	im := findImpact(a, "basicWriter.WriteHeader")
+	if im == nil || !slices.Contains(im.Locations, loc("mw/use.go", 5)) {
+		t.Errorf("w.WriteHeader on an http.ResponseWriter not listed:\n%s", dumpAnalysis(a))
+	}
+}
