@@ -5,6 +5,8 @@ import (
 	"path"
 	"strings"
 
+	sitter "github.com/smacker/go-tree-sitter"
+
 	"github.com/reviewbot/reviewbot/languages"
 )
 
@@ -52,7 +54,7 @@ func (iv *importView) pyModuleName(q string) bool {
 func (iv *importView) pyQualifiedBy(defPath, q string) bool {
 	key := moduleKey(defPath)
 	same := func(c string, rel bool) bool {
-		return c != "" && (c == key || !rel && strings.HasSuffix(key, "/"+c))
+		return c != "" && (c == key || !rel && pyRootedMatch(iv.s, key, c))
 	}
 	for _, im := range iv.pf.syms.Imports {
 		res, rel := iv.s.resolve(iv.ctx, iv.pf, im.Path)
@@ -90,4 +92,143 @@ func inClassBody(pf *parsedFile, container string, line int) bool {
 		}
 	}
 	return in
+}
+
+// pyDecides applies Python's scoping to reference r of target t, where
+// the syntax tree settles it (sure); otherwise the shared name rules go
+// on.
+//   - A member is reached through a receiver: one that holds a builtin
+//     or outside value ("".join, **kwargs' items, os.environ.copy), or a
+//     module (click.command), has none of the repository's members; one
+//     that holds an instance of a known class has the members that class
+//     declares or inherits.
+//   - A module-level name is shadowed by a local of the same name (a
+//     parameter request, an assignment app_ctx = ...) and reaches another
+//     module only through from M import name.
+func (a *analyzer) pyDecides(t *target, pf *parsedFile, r languages.Reference, sameFile bool) (ok, sure bool) {
+	if a.pyHier == nil || a.pyHier.scopes == nil {
+		return false, false
+	}
+	ps := a.pyHier.scopes
+	n := ps.identAt(pf, r.Line, r.Column)
+	if n == nil || n.Content(pf.src) != r.Name {
+		return false, false // an __all__ string, or a position the tree disagrees on
+	}
+	if t.member {
+		recv := receiverOf(n)
+		if recv == nil || recv.Type() == "identifier" && (r.Qualifier == "self" || r.Qualifier == "cls") {
+			return false, false
+		}
+		rt := ps.typeOf(pf, recv, 0)
+		switch {
+		case rt.kind == pyForeign || rt.kind == pyModule || rt.kind == pyNone:
+			return false, true
+		case rt.kind == pyInstance && len(a.pyHier.byName[rt.class]) > 0:
+			return a.pyHier.reaches(rt.class, t.cd.def.Container, t.name), true
+		}
+		return false, false
+	}
+	if r.Member {
+		return false, false // mod.f: the qualifier rules
+	}
+	if stmt := enclosingOfType(n, "import_from_statement"); stmt != nil {
+		return ps.fromImports(pf, stmt, t.cd.file.path), true
+	}
+	bs, local := ps.scopeOf(pf, n, r.Name)
+	own := false
+	for _, b := range bs {
+		switch {
+		case b.kind == "from" && ps.fromImports(pf, b.node, t.cd.file.path):
+			return true, true
+		case b.kind != "from" && b.kind != "import":
+			own = true
+		}
+	}
+	if local {
+		return false, true
+	}
+	if sameFile {
+		// Bound here only by imports: the name is another module's.
+		return false, !own && len(bs) > 0
+	}
+	return false, true
+}
+
+// enclosingOfType is the nearest ancestor of n of the given node type.
+func enclosingOfType(n *sitter.Node, typ string) *sitter.Node {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if p.Type() == typ {
+			return p
+		}
+	}
+	return nil
+}
+
+// reaches reports whether an instance of the class named class has the
+// member name of container: class is container, or inherits it without
+// overriding name.
+func (h *pyHierarchy) reaches(class, container, name string) bool {
+	for _, c := range h.byName[class] {
+		if h.selfReaches(c.pf, c.def, container, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// fromImports reports whether the from-import statement stmt of pf takes
+// its names from the module defined in defPath, directly or through a
+// package whose __init__ imports them from it.
+func (ps *pyScopes) fromImports(pf *parsedFile, stmt *sitter.Node, defPath string) bool {
+	mod := stmt.ChildByFieldName("module_name")
+	if mod == nil {
+		return false
+	}
+	key := moduleKey(defPath)
+	res, rel := ps.s.resolve(ps.ctx, pf, mod.Content(pf.src))
+	if !rel {
+		res = ps.repoKey(res)
+	}
+	return res != "" && (res == key || ps.pyReexports(res, key, maxReexportDepth))
+}
+
+// repoKey is the repository module an absolute import names, or "".
+func (ps *pyScopes) repoKey(res string) string {
+	if ps.modules[res] {
+		return res
+	}
+	for k := range ps.modules {
+		if pyRootedMatch(ps.s, k, res) {
+			return k
+		}
+	}
+	return ""
+}
+
+// pyReexports reports whether Python module mod (a module key) imports
+// names from module key, itself or through modules it imports from.
+func (ps *pyScopes) pyReexports(mod, key string, depth int) bool {
+	if depth == 0 {
+		return false
+	}
+	for _, p := range []string{mod + "/__init__.py", mod + ".py"} {
+		if !ps.s.has[p] {
+			continue
+		}
+		mf, err := ps.s.get(ps.ctx, p)
+		if err != nil || mf == nil || mf.syms == nil {
+			return false
+		}
+		for _, im := range mf.syms.Imports {
+			res, rel := ps.s.resolve(ps.ctx, mf, im.Path)
+			if !rel {
+				res = ps.repoKey(res)
+			}
+			if res != "" && res != mod && (res == key || ps.pyReexports(res, key, depth-1)) {
+				return true
+			}
+		}
+		return false
+	}
+	return false
 }
