@@ -129,7 +129,7 @@ func (a *analyzer) pyDecides(t *target, pf *parsedFile, r languages.Reference, s
 		return false, false
 	}
 	if r.Member {
-		return false, false // mod.f: the qualifier rules
+		return ps.qualifiedBy(pf, n, t.cd.file.path)
 	}
 	if stmt := enclosingOfType(n, "import_from_statement"); stmt != nil {
 		return ps.fromImports(pf, stmt, t.cd.file.path), true
@@ -231,4 +231,69 @@ func (ps *pyScopes) pyReexports(mod, key string, depth int) bool {
 		return false
 	}
 	return false
+}
+
+// qualifiedBy decides mod.f for a module-level f where mod is bound by
+// an import (import mod, import a.b as mod, from pkg import mod as mod):
+// mod must be f's module, or a package importing f's names from it. A
+// local mod is no module.
+func (ps *pyScopes) qualifiedBy(pf *parsedFile, n *sitter.Node, defPath string) (ok, sure bool) {
+	recv := receiverOf(n)
+	if recv == nil || recv.Type() != "identifier" {
+		return false, false
+	}
+	q := recv.Content(pf.src)
+	bs, local := ps.scopeOf(pf, recv, q)
+	if len(bs) == 0 {
+		return false, false
+	}
+	key := moduleKey(defPath)
+	for _, b := range bs {
+		switch b.kind {
+		case "import":
+			if mod := ps.importedAs(pf, b.node, q); mod != "" && (mod == key || ps.pyReexports(mod, key, maxReexportDepth)) {
+				return true, true
+			}
+		case "from":
+			orig, _ := fromImportBinds(pf.src, b.node, q)
+			mod := b.node.ChildByFieldName("module_name")
+			if mod == nil || orig == "*" {
+				return false, false
+			}
+			res, rel := ps.s.resolve(ps.ctx, pf, mod.Content(pf.src))
+			full := strings.TrimPrefix(res+"/"+orig, "/")
+			if !rel {
+				full = ps.repoKey(full)
+			}
+			if full == key {
+				return true, true
+			}
+		}
+	}
+	// Bound here, by a local, a definition or imports of other modules.
+	return false, local || len(bs) > 0
+}
+
+// importedAs is the repository module that import statement stmt binds
+// to local name q (import a.b binds a; import a.b as q binds a.b), or "".
+func (ps *pyScopes) importedAs(pf *parsedFile, stmt *sitter.Node, q string) string {
+	for j := 0; j < int(stmt.NamedChildCount()); j++ {
+		im := stmt.NamedChild(j)
+		dotted := im.Content(pf.src)
+		if im.Type() == "aliased_import" {
+			name, alias := im.ChildByFieldName("name"), im.ChildByFieldName("alias")
+			if name == nil || alias == nil || alias.Content(pf.src) != q {
+				continue
+			}
+			dotted = name.Content(pf.src)
+		} else if dotted = strings.SplitN(dotted, ".", 2)[0]; dotted != q {
+			continue
+		}
+		res, rel := ps.s.resolve(ps.ctx, pf, dotted)
+		if !rel {
+			res = ps.repoKey(res)
+		}
+		return res
+	}
+	return ""
 }
