@@ -197,12 +197,17 @@ func (ps *pyScopes) repoKey(res string) string {
 	if ps.modules[res] {
 		return res
 	}
+	if k, ok := ps.keys[res]; ok {
+		return k
+	}
+	found := ""
 	for k := range ps.modules {
-		if pyRootedMatch(ps.s, k, res) {
-			return k
+		if pyRootedMatch(ps.s, k, res) && (found == "" || k < found) {
+			found = k // the same answer on every run
 		}
 	}
-	return ""
+	ps.keys[res] = found
+	return found
 }
 
 // pyReexports reports whether Python module mod (a module key) imports

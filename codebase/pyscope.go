@@ -97,10 +97,11 @@ type pyScopes struct {
 	// modules are the repository's module keys, to tell its own absolute
 	// imports from the standard library's and third parties'.
 	modules map[string]bool
+	keys    map[string]string // repoKey's answers
 }
 
 func newPyScopes(ctx context.Context, s *snapshot, h *pyHierarchy) *pyScopes {
-	ps := &pyScopes{ctx: ctx, s: s, h: h, trees: map[*parsedFile]*sitter.Node{}, modules: map[string]bool{}}
+	ps := &pyScopes{ctx: ctx, s: s, h: h, trees: map[*parsedFile]*sitter.Node{}, modules: map[string]bool{}, keys: map[string]string{}}
 	for _, p := range s.files {
 		if strings.HasSuffix(p, ".py") || strings.HasSuffix(p, ".pyi") {
 			ps.modules[moduleKey(p)] = true
@@ -156,12 +157,7 @@ func receiverOf(n *sitter.Node) *sitter.Node {
 // is the standard library's json even beside a pkg/json/ whose parent
 // pkg/ is itself a package.
 func (ps *pyScopes) inRepo(res string) bool {
-	for key := range ps.modules {
-		if pyRootedMatch(ps.s, key, res) {
-			return true
-		}
-	}
-	return false
+	return ps.repoKey(res) != ""
 }
 
 // pyRootedMatch reports whether key (a module path of the repository) is
