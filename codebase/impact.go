@@ -246,7 +246,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 
 	a.head.inferSelfPackages(ctx, found)
 	for _, t := range targets {
-		if t.lang == "Python" && t.member && a.pyHier == nil {
+		if t.lang == "Python" && a.pyHier == nil {
 			h, err := a.pyHierarchyOf(ctx, found)
 			if err != nil {
 				return nil, nil, fmt.Errorf("read Python classes: %w", err)
@@ -584,6 +584,11 @@ func (syntaxRules) matches(a *analyzer, t *target, pf *parsedFile, iv *importVie
 		// x.request = v or request = v rebinds the name: it does not use
 		// a method, function or class of that name.
 		return false
+	}
+	if t.lang == "Python" && pf.lang == "Python" {
+		if ok, sure := a.pyDecides(t, pf, r, sameFile); sure {
+			return ok
+		}
 	}
 	if t.member {
 		// obj.method(): the receiver's type is unknown, so any member

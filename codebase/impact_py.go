@@ -5,6 +5,8 @@ import (
 	"path"
 	"strings"
 
+	sitter "github.com/smacker/go-tree-sitter"
+
 	"github.com/reviewbot/reviewbot/languages"
 )
 
@@ -52,7 +54,7 @@ func (iv *importView) pyModuleName(q string) bool {
 func (iv *importView) pyQualifiedBy(defPath, q string) bool {
 	key := moduleKey(defPath)
 	same := func(c string, rel bool) bool {
-		return c != "" && (c == key || !rel && strings.HasSuffix(key, "/"+c))
+		return c != "" && (c == key || !rel && pyRootedMatch(iv.s, key, c))
 	}
 	for _, im := range iv.pf.syms.Imports {
 		res, rel := iv.s.resolve(iv.ctx, iv.pf, im.Path)
@@ -90,4 +92,213 @@ func inClassBody(pf *parsedFile, container string, line int) bool {
 		}
 	}
 	return in
+}
+
+// pyDecides applies Python's scoping to reference r of target t, where
+// the syntax tree settles it (sure); otherwise the shared name rules go
+// on.
+//   - A member is reached through a receiver: one that holds a builtin
+//     or outside value ("".join, **kwargs' items, os.environ.copy), or a
+//     module (click.command), has none of the repository's members; one
+//     that holds an instance of a known class has the members that class
+//     declares or inherits.
+//   - A module-level name is shadowed by a local of the same name (a
+//     parameter request, an assignment app_ctx = ...) and reaches another
+//     module only through from M import name.
+func (a *analyzer) pyDecides(t *target, pf *parsedFile, r languages.Reference, sameFile bool) (ok, sure bool) {
+	if a.pyHier == nil || a.pyHier.scopes == nil {
+		return false, false
+	}
+	ps := a.pyHier.scopes
+	n := ps.identAt(pf, r.Line, r.Column)
+	if n == nil || n.Content(pf.src) != r.Name {
+		return false, false // an __all__ string, or a position the tree disagrees on
+	}
+	if t.member {
+		recv := receiverOf(n)
+		if recv == nil || recv.Type() == "identifier" && (r.Qualifier == "self" || r.Qualifier == "cls") {
+			return false, false
+		}
+		rt := ps.typeOf(pf, recv, 0)
+		switch {
+		case rt.kind == pyForeign || rt.kind == pyModule || rt.kind == pyNone:
+			return false, true
+		case rt.kind == pyInstance && len(a.pyHier.byName[rt.class]) > 0:
+			return a.pyHier.reaches(rt.class, t.cd.def.Container, t.name), true
+		}
+		return false, false
+	}
+	if r.Member {
+		return ps.qualifiedBy(pf, n, t.cd.file.path)
+	}
+	if stmt := enclosingOfType(n, "import_from_statement"); stmt != nil {
+		return ps.fromImports(pf, stmt, t.cd.file.path), true
+	}
+	bs, local := ps.scopeOf(pf, n, r.Name)
+	own := false
+	for _, b := range bs {
+		switch {
+		case b.kind == "from" && ps.fromImports(pf, b.node, t.cd.file.path):
+			return true, true
+		case b.kind != "from" && b.kind != "import":
+			own = true
+		}
+	}
+	if local {
+		return false, true
+	}
+	if sameFile {
+		// Bound here only by imports: the name is another module's.
+		return false, !own && len(bs) > 0
+	}
+	return false, true
+}
+
+// enclosingOfType is the nearest ancestor of n of the given node type.
+func enclosingOfType(n *sitter.Node, typ string) *sitter.Node {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if p.Type() == typ {
+			return p
+		}
+	}
+	return nil
+}
+
+// reaches reports whether an instance of the class named class has the
+// member name of container: class is container, or inherits it without
+// overriding name.
+func (h *pyHierarchy) reaches(class, container, name string) bool {
+	for _, c := range h.byName[class] {
+		if h.selfReaches(c.pf, c.def, container, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// fromImports reports whether the from-import statement stmt of pf takes
+// its names from the module defined in defPath, directly or through a
+// package whose __init__ imports them from it.
+func (ps *pyScopes) fromImports(pf *parsedFile, stmt *sitter.Node, defPath string) bool {
+	mod := stmt.ChildByFieldName("module_name")
+	if mod == nil {
+		return false
+	}
+	key := moduleKey(defPath)
+	res, rel := ps.s.resolve(ps.ctx, pf, mod.Content(pf.src))
+	if !rel {
+		res = ps.repoKey(res)
+	}
+	return res != "" && (res == key || ps.pyReexports(res, key, maxReexportDepth))
+}
+
+// repoKey is the repository module an absolute import names, or "".
+func (ps *pyScopes) repoKey(res string) string {
+	if ps.modules[res] {
+		return res
+	}
+	if k, ok := ps.keys[res]; ok {
+		return k
+	}
+	found := ""
+	for k := range ps.modules {
+		if pyRootedMatch(ps.s, k, res) && (found == "" || k < found) {
+			found = k // the same answer on every run
+		}
+	}
+	ps.keys[res] = found
+	return found
+}
+
+// pyReexports reports whether Python module mod (a module key) imports
+// names from module key, itself or through modules it imports from.
+func (ps *pyScopes) pyReexports(mod, key string, depth int) bool {
+	if depth == 0 {
+		return false
+	}
+	for _, p := range []string{mod + "/__init__.py", mod + ".py"} {
+		if !ps.s.has[p] {
+			continue
+		}
+		mf, err := ps.s.get(ps.ctx, p)
+		if err != nil || mf == nil || mf.syms == nil {
+			return false
+		}
+		for _, im := range mf.syms.Imports {
+			res, rel := ps.s.resolve(ps.ctx, mf, im.Path)
+			if !rel {
+				res = ps.repoKey(res)
+			}
+			if res != "" && res != mod && (res == key || ps.pyReexports(res, key, depth-1)) {
+				return true
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// qualifiedBy decides mod.f for a module-level f where mod is bound by
+// an import (import mod, import a.b as mod, from pkg import mod as mod):
+// mod must be f's module, or a package importing f's names from it. A
+// local mod is no module.
+func (ps *pyScopes) qualifiedBy(pf *parsedFile, n *sitter.Node, defPath string) (ok, sure bool) {
+	recv := receiverOf(n)
+	if recv == nil || recv.Type() != "identifier" {
+		return false, false
+	}
+	q := recv.Content(pf.src)
+	bs, local := ps.scopeOf(pf, recv, q)
+	if len(bs) == 0 {
+		return false, false
+	}
+	key := moduleKey(defPath)
+	for _, b := range bs {
+		switch b.kind {
+		case "import":
+			if mod := ps.importedAs(pf, b.node, q); mod != "" && (mod == key || ps.pyReexports(mod, key, maxReexportDepth)) {
+				return true, true
+			}
+		case "from":
+			orig, _ := fromImportBinds(pf.src, b.node, q)
+			mod := b.node.ChildByFieldName("module_name")
+			if mod == nil || orig == "*" {
+				return false, false
+			}
+			res, rel := ps.s.resolve(ps.ctx, pf, mod.Content(pf.src))
+			full := strings.TrimPrefix(res+"/"+orig, "/")
+			if !rel {
+				full = ps.repoKey(full)
+			}
+			if full == key {
+				return true, true
+			}
+		}
+	}
+	// Bound here, by a local, a definition or imports of other modules.
+	return false, local || len(bs) > 0
+}
+
+// importedAs is the repository module that import statement stmt binds
+// to local name q (import a.b binds a; import a.b as q binds a.b), or "".
+func (ps *pyScopes) importedAs(pf *parsedFile, stmt *sitter.Node, q string) string {
+	for j := 0; j < int(stmt.NamedChildCount()); j++ {
+		im := stmt.NamedChild(j)
+		dotted := im.Content(pf.src)
+		if im.Type() == "aliased_import" {
+			name, alias := im.ChildByFieldName("name"), im.ChildByFieldName("alias")
+			if name == nil || alias == nil || alias.Content(pf.src) != q {
+				continue
+			}
+			dotted = name.Content(pf.src)
+		} else if dotted = strings.SplitN(dotted, ".", 2)[0]; dotted != q {
+			continue
+		}
+		res, rel := ps.s.resolve(ps.ctx, pf, dotted)
+		if !rel {
+			res = ps.repoKey(res)
+		}
+		return res
+	}
+	return ""
 }

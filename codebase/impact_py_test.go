@@ -231,3 +231,222 @@ func TestPythonDunderAllCountsAndStubsDoNot(t *testing.T) {
 		t.Errorf("locations = %v, want %v", im.Locations, want)
 	}
 }
+
+const pyHeaders = `class Headers:
+    def __init__(self):
+        self._list = []
+
+    def items(self):
+        return list(self._list)
+
+
+class Other:
+    def items(self):
+        return []
+`
+
+const pyHeadersUse = `import os
+
+from .headers import Headers, Other
+
+
+def dump(h: Headers, o: Other, raw, **kwargs):
+    buf = []
+    for k, v in kwargs.items():
+        buf.append(k)
+    env = os.environ.copy()
+    seen = {}
+    seen.items()
+    "".join(buf).items()
+    o.items()
+    made = Headers()
+    made.items()
+    raw.items()
+    return h.items(), env.items()
+
+
+def passed(ctx):
+    back = ctx.ensure_object(Headers)
+    return back.items()
+`
+
+func TestPythonReceiverTypesDecideMembers(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/headers.py", pyHeaders)
+	base := map[string]string{"pkg/__init__.py": "\n", "pkg/headers.py": pyHeaders, "pkg/use.py": pyHeadersUse}
+	newSrc := strings.Replace(pyHeaders, "return list(self._list)", "return tuple(self._list)", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/headers.py": newSrc}, 0)
+	im := findImpact(a, "Headers.items")
+	if im == nil {
+		t.Fatalf("no impact for Headers.items:\n%s", dumpAnalysis(a))
+	}
+	// kwargs, a literal, a str, os.environ and an Other have no
+	// Headers.items; a Headers (annotated or made), an untyped parameter
+	// and what outside code hands back from a Headers argument may.
+	want := []string{
+		loc("pkg/use.py", lineOf(t, pyHeadersUse, "made.items()")),
+		loc("pkg/use.py", lineOf(t, pyHeadersUse, "raw.items()")),
+		loc("pkg/use.py", lineOf(t, pyHeadersUse, "return h.items()")),
+		loc("pkg/use.py", lineOf(t, pyHeadersUse, "back.items()")),
+	}
+	slices.Sort(want)
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}
+
+const pyCli = `import click
+
+
+class AppGroup(click.Group):
+    def command(self, *args, **kwargs):
+        return click.Group.command(self, *args, **kwargs)
+
+
+@click.command("run")
+def run_command():
+    pass
+
+
+def make(group: AppGroup):
+    return group.command("x")
+`
+
+func TestPythonModuleReceiverInOwnFileIsNotAMember(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/cli.py", pyCli)
+	base := map[string]string{"pkg/__init__.py": "\n", "pkg/cli.py": pyCli}
+	newSrc := strings.Replace(pyCli, "return click.Group.command(self, *args, **kwargs)", "return click.Group.command(self, *args)", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/cli.py": newSrc}, 0)
+	im := findImpact(a, "AppGroup.command")
+	if im == nil {
+		t.Fatalf("no impact for AppGroup.command:\n%s", dumpAnalysis(a))
+	}
+	if want := []string{loc("pkg/cli.py", lineOf(t, pyCli, `group.command("x")`))}; !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}
+
+const pyRetry = `import logging
+
+log = logging.getLogger(__name__)
+
+
+class Retry:
+    pass
+`
+
+const pyPool = `import logging
+
+from .retry import Retry
+
+log = logging.getLogger(__name__)
+
+
+def urlopen(retries: Retry):
+    log.debug("retrying")
+    return retries
+`
+
+const pyPoolUser = `from .retry import log
+
+
+def warn(request):
+    log.warning("x")
+    return request
+`
+
+const pyGlobals = `request = None
+`
+
+const pyDebug = `from .globals import request
+
+
+def explain(request):
+    return request.form
+
+
+def current():
+    return request.url
+`
+
+func TestPythonBareNamesFollowPythonScopes(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/retry.py", pyRetry)
+	base := map[string]string{"pkg/__init__.py": "\n", "pkg/retry.py": pyRetry, "pkg/pool.py": pyPool,
+		"pkg/user.py": pyPoolUser, "pkg/globals.py": pyGlobals, "pkg/debug.py": pyDebug}
+	a, _ := analyzeCommits(t, base, map[string]string{
+		"pkg/retry.py":   strings.Replace(pyRetry, "getLogger(__name__)", `getLogger("pkg")`, 1),
+		"pkg/globals.py": "request = object()\n",
+	}, 0)
+	// pool.py imports Retry only, and log there is its own; user.py
+	// imports log.
+	im := findImpact(a, "retry.log")
+	if im == nil {
+		t.Fatalf("no impact for log:\n%s", dumpAnalysis(a))
+	}
+	want := []string{
+		loc("pkg/user.py", lineOf(t, pyPoolUser, "from .retry import log")),
+		loc("pkg/user.py", lineOf(t, pyPoolUser, `log.warning("x")`)),
+	}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("log locations = %v, want %v", im.Locations, want)
+	}
+	// The parameter request shadows the module's request.
+	im = findImpact(a, "globals.request")
+	if im == nil {
+		t.Fatalf("no impact for request:\n%s", dumpAnalysis(a))
+	}
+	want = []string{
+		loc("pkg/debug.py", lineOf(t, pyDebug, "from .globals import request")),
+		loc("pkg/debug.py", lineOf(t, pyDebug, "return request.url")),
+	}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("request locations = %v, want %v", im.Locations, want)
+	}
+}
+
+const pyJSON = `def loads(s):
+    return s
+`
+
+const pyConfig = `import json
+
+from . import json as pjson
+
+
+def load(s):
+    std = json.loads(s)
+    return std, pjson.loads(s)
+`
+
+func TestPythonAbsoluteImportNamesATopLevelPackage(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/json/__init__.py", pyJSON)
+	base := map[string]string{"pkg/__init__.py": "\n", "pkg/json/__init__.py": pyJSON, "pkg/config.py": pyConfig}
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/json/__init__.py": strings.Replace(pyJSON, "return s", "return s.strip()", 1)}, 0)
+	im := findImpact(a, "json.loads")
+	if im == nil {
+		t.Fatalf("no impact for loads:\n%s", dumpAnalysis(a))
+	}
+	// import json is the standard library's: pkg/ is a package, so
+	// pkg/json is pkg.json, reached as pjson here.
+	if want := []string{loc("pkg/config.py", lineOf(t, pyConfig, "pjson.loads(s)"))}; !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}
+
+func TestPythonNameReexportedByAPackage(t *testing.T) {
+	req := "def make_request(environ):\n    return environ\n"
+	requireExtractor(t, "Python", "pkg/wrappers/request.py", req)
+	use := "from .wrappers import make_request\n\n\ndef make(environ):\n    return make_request(environ)\n"
+	base := map[string]string{"pkg/__init__.py": "\n", "pkg/wrappers/__init__.py": "from .request import make_request as make_request\n",
+		"pkg/wrappers/request.py": req, "pkg/app.py": use}
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/wrappers/request.py": strings.Replace(req, "(environ):", "(environ, shallow=False):", 1)}, 0)
+	im := findImpact(a, "request.make_request")
+	if im == nil {
+		t.Fatalf("no impact for make_request:\n%s", dumpAnalysis(a))
+	}
+	// The package passes make_request on: the import and the call use it.
+	for _, l := range []string{loc("pkg/app.py", 1), loc("pkg/app.py", 5)} {
+		if !slices.Contains(im.Locations, l) {
+			t.Errorf("locations = %v, want %s among them", im.Locations, l)
+		}
+	}
+}

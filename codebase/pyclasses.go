@@ -22,6 +22,8 @@ type pyClass struct {
 // tell which class self.name inside a method can reach.
 type pyHierarchy struct {
 	byName map[string][]pyClass
+	// scopes answers what a name or receiver is bound to.
+	scopes *pyScopes
 }
 
 // maxClassRounds bounds the rounds of base-class lookups (each one scan
@@ -33,6 +35,7 @@ const maxClassRounds = 4
 // repository, a few generations deep.
 func (a *analyzer) pyHierarchyOf(ctx context.Context, found []*parsedFile) (*pyHierarchy, error) {
 	h := &pyHierarchy{byName: map[string][]pyClass{}}
+	h.scopes = newPyScopes(ctx, a.head, h)
 	seen := map[string]bool{}
 	add := func(pf *parsedFile) {
 		if pf.syms == nil || pf.lang != "Python" || seen[pf.path] {
