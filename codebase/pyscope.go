@@ -98,10 +98,16 @@ type pyScopes struct {
 	// imports from the standard library's and third parties'.
 	modules map[string]bool
 	keys    map[string]string // repoKey's answers
+	// modBinds memoizes the module-level bindings of a name in a file.
+	modBinds map[pyBindKey][]binding
+	// funcBinds and classBinds memoize the same for function and class
+	// scopes.
+	funcBinds  map[pyNodeKey]funcBindings
+	classBinds map[pyNodeKey][]binding
 }
 
 func newPyScopes(ctx context.Context, s *snapshot, h *pyHierarchy) *pyScopes {
-	ps := &pyScopes{ctx: ctx, s: s, h: h, trees: map[*parsedFile]*sitter.Node{}, modules: map[string]bool{}, keys: map[string]string{}}
+	ps := &pyScopes{ctx: ctx, s: s, h: h, trees: map[*parsedFile]*sitter.Node{}, modules: map[string]bool{}, keys: map[string]string{}, modBinds: map[pyBindKey][]binding{}, funcBinds: map[pyNodeKey]funcBindings{}, classBinds: map[pyNodeKey][]binding{}}
 	for _, p := range s.files {
 		if strings.HasSuffix(p, ".py") || strings.HasSuffix(p, ".pyi") {
 			ps.modules[moduleKey(p)] = true
@@ -200,15 +206,45 @@ func (ps *pyScopes) scopeOf(pf *parsedFile, n *sitter.Node, name string) (bs []b
 			return bs, true
 		}
 	}
-	root := ps.root(pf)
+	key := pyBindKey{pf, name}
+	if out, ok := ps.modBinds[key]; ok {
+		return out, false
+	}
 	var out []binding
-	collectBindings(pf.src, root, name, &out, nil)
+	collectBindings(pf.src, ps.root(pf), name, &out, nil)
+	ps.modBinds[key] = out
 	return out, false
+}
+
+// pyNodeKey names a name in one scope (function or class, by where it
+// starts) of one file.
+type pyNodeKey struct {
+	pf    *parsedFile
+	start uint32
+	name  string
+}
+
+type funcBindings struct {
+	bs     []binding
+	global bool
+}
+
+// pyBindKey names a module-level name of one file: every reference to it
+// asks for the same bindings, and walking the module's statements through
+// cgo for each costs.
+type pyBindKey struct {
+	pf   *parsedFile
+	name string
 }
 
 // functionBindings are fn's parameters and body statements binding name;
 // global reports a global or nonlocal statement for it.
 func (ps *pyScopes) functionBindings(pf *parsedFile, fn *sitter.Node, name string) (bs []binding, global bool) {
+	key := pyNodeKey{pf, fn.StartByte(), name}
+	if fb, ok := ps.funcBinds[key]; ok {
+		return fb.bs, fb.global
+	}
+	defer func() { ps.funcBinds[key] = funcBindings{bs, global} }()
 	if params := fn.ChildByFieldName("parameters"); params != nil {
 		for i := 0; i < int(params.NamedChildCount()); i++ {
 			if b, ok := paramBinding(pf.src, params.NamedChild(i), name); ok {
@@ -526,9 +562,13 @@ func (ps *pyScopes) selfAttrType(pf *parsedFile, n *sitter.Node, name string, de
 	if cls == nil {
 		return unknownType
 	}
-	var bs []binding
-	collectBindings(pf.src, cls.ChildByFieldName("body"), name, &bs, nil)
-	collectSelfAssigns(pf.src, cls.ChildByFieldName("body"), name, &bs)
+	key := pyNodeKey{pf, cls.StartByte(), name}
+	bs, ok := ps.classBinds[key]
+	if !ok {
+		collectBindings(pf.src, cls.ChildByFieldName("body"), name, &bs, nil)
+		collectSelfAssigns(pf.src, cls.ChildByFieldName("body"), name, &bs)
+		ps.classBinds[key] = bs
+	}
 	t := pyType{kind: pyNone}
 	for _, b := range bs {
 		t = t.merge(ps.bindingType(pf, b, name, depth+1))
