@@ -247,7 +247,10 @@ func (g *goTypes) check(dir, name string) *goPkg {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				parsed[i], _ = parser.ParseFile(g.fset, srcs[i].path, srcs[i].data, parser.SkipObjectResolution)
+				// Bodies no candidate lies in are blanked before parsing:
+				// only declarations are asked about there.
+				src := blankBodies(srcs[i].data, g.keep[srcs[i].path])
+				parsed[i], _ = parser.ParseFile(g.fset, srcs[i].path, src, parser.SkipObjectResolution)
 			}
 		}()
 	}
