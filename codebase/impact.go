@@ -139,9 +139,9 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		} else {
 			t.common = (t.member || !explicitImports[t.lang]) && commonNames[t.name]
 		}
-		if typeScriptLike[t.lang] && cd.def.Name == "constructor" && cd.def.Container != "" {
-			// A TypeScript constructor is used where its class is: as
-			// new C(...).
+		if jsMembers[t.lang] && cd.def.Name == "constructor" && cd.def.Container != "" {
+			// A TypeScript or JavaScript class's constructor is used where
+			// its class is: as new C(...).
 			t.name, t.member, t.common, t.ctor = cd.def.Container, false, false, true
 		}
 		if t.lang == "JavaScript" && jsConstructorFunction(cd) {
@@ -550,6 +550,11 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 type syntaxRules struct{}
 
 func (syntaxRules) matches(a *analyzer, t *target, pf *parsedFile, iv *importView, r languages.Reference) bool {
+	if t.lang == "JavaScript" && pf.lang == "JavaScript" {
+		if ok, decided := jsMatches(t, pf, iv, r); decided {
+			return ok
+		}
+	}
 	sameFile := pf.path == t.cd.file.path || t.cd.headPF != nil && pf.path == t.cd.headPF.path
 	if t.ctor && !constructorCall(pf.lines(r.Line, r.Line), t.name) {
 		// Of a class's uses, only new C(...) calls its constructor.

@@ -240,7 +240,10 @@ func declaresMember(pf *parsedFile, c, name string) bool {
 func (a *analyzer) defaultAliases(ctx context.Context, targets []*target, found []*parsedFile) map[*parsedFile]map[string][]*target {
 	byModule := map[string][]*target{}
 	for _, t := range targets {
-		if jsMembers[t.lang] && !t.member && t.cd.def.ExportedAs == "default" {
+		// A class's constructor is reached through the module's default
+		// export when that is the class (const Conn = require('./connection')).
+		ctorOfDefault := t.ctor && t.lang == "JavaScript" && t.cd.def.Name == "constructor" && jsDefaultExportsClass(t.cd.file, t.name)
+		if jsMembers[t.lang] && !t.member && (t.cd.def.ExportedAs == "default" || ctorOfDefault) {
 			byModule[moduleKey(t.cd.file.path)] = append(byModule[moduleKey(t.cd.file.path)], t)
 		}
 	}
