@@ -262,6 +262,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 	}
 	gt := a.goTypesFor(ctx, targets, found, byName, viewOf)
 	aliases := a.defaultAliases(ctx, targets, found)
+	a.jsRequireSites(ctx, targets, found)
 	for _, pf := range found {
 		if pf.syms == nil || pyStub(pf) {
 			continue

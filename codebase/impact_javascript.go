@@ -276,3 +276,38 @@ func (a *analyzer) defaultAliases(ctx context.Context, targets []*target, found 
 	}
 	return out
 }
+
+// jsRequireSites lists, for a JavaScript module's default export (module.exports
+// = methods), the lines of other files that bind it (const ArrayMethods =
+// require('../array/methods')), as an import line of a TypeScript name is
+// listed. A constructor is left out: binding a class calls nothing.
+func (a *analyzer) jsRequireSites(ctx context.Context, targets []*target, found []*parsedFile) {
+	byModule := map[string][]*target{}
+	for _, t := range targets {
+		if t.lang == "JavaScript" && !t.member && !t.ctor && t.cd.def.ExportedAs == "default" {
+			byModule[moduleKey(t.cd.file.path)] = append(byModule[moduleKey(t.cd.file.path)], t)
+		}
+	}
+	if len(byModule) == 0 {
+		return
+	}
+	for _, pf := range found {
+		if pf.syms == nil || pf.lang != "JavaScript" {
+			continue
+		}
+		for _, n := range pf.syms.Named {
+			if n.Name != "default" || n.Local == "" || a.added[pf.path][n.Line] {
+				continue
+			}
+			res, rel := a.head.resolve(ctx, pf, n.Path)
+			if !rel {
+				continue
+			}
+			for _, t := range byModule[res] {
+				if !t.inOwnRange(pf, n.Line) {
+					t.sites = append(t.sites, refSite{file: pf, line: n.Line})
+				}
+			}
+		}
+	}
+}

@@ -38,6 +38,13 @@ func jsMatches(t *target, pf *parsedFile, iv *importView, r languages.Reference)
 	if t.ctor && !constructorCall(line, t.name) {
 		return false, true // a constructor function: only new X and X.call(this) call it
 	}
+	if t.member && jsSelfLike[r.Qualifier] && !sameFile && jsOtherClassDeclares(pf, t) {
+		// this.cursor() in aggregate.js, whose Aggregate declares cursor
+		// and Query does not: where the method around it is not one the
+		// extractor names (X.prototype[Symbol.asyncIterator] = ...), the
+		// file's own class is still the likely owner.
+		return false, true
+	}
 	if t.member && r.Member && sameFile && t.sharers > maxMemberSharers && !jsSelfLike[r.Qualifier] && !jsNamesContainer(r.Qualifier, t.cd.def.Container) {
 		// transport.log in Logger's own file, where four or more classes
 		// declare log: the file says nothing about transport, so it is as
@@ -70,6 +77,22 @@ func jsQualifierOf(line string, r languages.Reference) string {
 // jsSelfLike are the names JavaScript code conventionally gives this
 // (var self = this) to reach it from a callback.
 var jsSelfLike = map[string]bool{"this": true, "self": true, "that": true, "_this": true}
+
+// jsOtherClassDeclares reports whether pf declares t's member name for
+// another container and not for t's own.
+func jsOtherClassDeclares(pf *parsedFile, t *target) bool {
+	other := false
+	for _, d := range pf.syms.Definitions {
+		if d.Name != t.name || d.Container == "" {
+			continue
+		}
+		if d.Container == t.cd.def.Container {
+			return false
+		}
+		other = true
+	}
+	return other
+}
 
 // jsNamesContainer reports whether the last name of qualifier q spells
 // class c (Logger as logger, this.logger, parentLogger).

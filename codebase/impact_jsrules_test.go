@@ -331,3 +331,101 @@ module.exports = Logger
 		t.Errorf("locations = %v, want %v", got, want)
 	}
 }
+
+// this.cursor() in a file whose own class declares cursor (Aggregate) is
+// that class's, even inside a method the extractor does not name
+// (X.prototype[Symbol.asyncIterator] = function); in a file that declares
+// no cursor it may be the changed one.
+func TestJSThisInFileDeclaringTheMember(t *testing.T) {
+	base := map[string]string{
+		"lib/query.js": `'use strict'
+function Query(conditions) {
+  this._conditions = conditions
+}
+
+Query.prototype.cursor = function(opts) {
+  return new QueryCursor(this, opts)
+}
+
+module.exports = Query
+`,
+		"lib/aggregate.js": `'use strict'
+const Query = require('./query')
+
+function Aggregate(pipeline) {
+  this._pipeline = pipeline
+}
+
+Aggregate.prototype.cursor = function(options) {
+  this.options.cursor = options || {}
+  return this
+}
+
+Aggregate.prototype[Symbol.asyncIterator] = function() {
+  return this.cursor({ useMongooseAggCursor: true }).transformNull()
+}
+
+Aggregate.prototype.toQuery = function() {
+  return new Query(this._pipeline)
+}
+
+module.exports = Aggregate
+`,
+		"lib/model.js": `'use strict'
+const Query = require('./query')
+
+function Model() {}
+
+Model.prototype[Symbol.asyncIterator] = function() {
+  return this.find().cursor().transformNull()
+}
+
+Model.prototype.find = function() {
+  return new Query({})
+}
+
+module.exports = Model
+`,
+	}
+	got := jsImpact(t, base, "lib/query.js", "return new QueryCursor(this, opts)", "return new QueryCursor(this, opts || {})", "Query.cursor")
+	if want := []string{loc("lib/model.js", lineOf(t, base["lib/model.js"], "this.find().cursor()"))}; !slices.Equal(got, want) {
+		t.Errorf("locations = %v, want %v (aggregate.js's this.cursor is Aggregate's)", got, want)
+	}
+}
+
+// The line that binds a module's default export under a local name
+// (const ArrayMethods = require('../array/methods')) lists as an import
+// line does; for a class's constructor it does not.
+func TestJSDefaultRequireLineListed(t *testing.T) {
+	base := map[string]string{
+		"lib/array/methods.js": `'use strict'
+const methods = {
+  shift() {
+    return [].shift.call(this)
+  }
+}
+
+module.exports = methods
+`,
+		"lib/document-array.js": `'use strict'
+const ArrayMethods = require('./array/methods')
+
+function shiftAll(arr) {
+  return ArrayMethods.shift.apply(arr)
+}
+
+module.exports = shiftAll
+`,
+	}
+	got := jsImpact(t, base, "lib/array/methods.js", "return [].shift.call(this)", "return [].shift.call(this.__array)", "methods.methods")
+	want := []string{
+		loc("lib/array/methods.js", lineOf(t, base["lib/array/methods.js"], "module.exports = methods")),
+		loc("lib/document-array.js", lineOf(t, base["lib/document-array.js"], "require('./array/methods')")),
+		loc("lib/document-array.js", lineOf(t, base["lib/document-array.js"], "ArrayMethods.shift.apply")),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("locations = %v, want %v", got, want)
+	}
+	// TestJSClassConstructorCalledByNew checks that client.js's
+	// const Query = require('./query') is not listed for the constructor.
+}
