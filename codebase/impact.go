@@ -158,7 +158,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 			continue
 		}
 		targets = append(targets, t)
-		if t.common {
+		if t.common && !jsCommonByReceiver(t) {
 			if t.lang == "Go" {
 				// Searched in its own package only, below.
 				byName[t.name] = append(byName[t.name], t)

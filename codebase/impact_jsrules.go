@@ -32,6 +32,19 @@ func jsMatches(t *target, pf *parsedFile, iv *importView, r languages.Reference)
 		return false, true
 	}
 	sameFile := pf.path == t.cd.file.path || t.cd.headPF != nil && pf.path == t.cd.headPF.path
+	if t.common {
+		// A name as common as close or get is taken only where the
+		// receiver says whose it is: this in the class's own methods, or
+		// a value spelled after the class (this._sender.close for Sender).
+		if !r.Member {
+			return false, true
+		}
+		if jsSelfLike[r.Qualifier] {
+			c, ok := enclosingClass(pf, r.Line)
+			return ok && c == t.cd.def.Container, true
+		}
+		return jsNamesContainer(r.Qualifier, t.cd.def.Container) && (sameFile || iv.importsModule(t.cd.file.path, "")), true
+	}
 	if t.ctor && t.cd.def.Name == "constructor" {
 		return jsClassConstructed(t, pf, iv, r, line, sameFile), true
 	}
@@ -72,6 +85,13 @@ func jsQualifierOf(line string, r languages.Reference) string {
 		return m[1]
 	}
 	return ""
+}
+
+// jsCommonByReceiver reports a JavaScript member whose name is too common
+// to match by name (close, get) but which is still searched, through
+// receivers that name its class (see jsMatches).
+func jsCommonByReceiver(t *target) bool {
+	return t.lang == "JavaScript" && t.member && t.cd.def.Container != ""
 }
 
 // jsSelfLike are the names JavaScript code conventionally gives this

@@ -429,3 +429,57 @@ module.exports = shiftAll
 	// TestJSClassConstructorCalledByNew checks that client.js's
 	// const Query = require('./query') is not listed for the constructor.
 }
+
+// A member name too common to match by name (close) is still found where
+// the receiver says whose it is: this in the class's own methods, or a
+// value named after the class (this._sender for Sender); this.close() in
+// another class and this._socket.close() are not it.
+func TestJSCommonNameThroughNamedReceiver(t *testing.T) {
+	base := map[string]string{
+		"lib/sender.js": `'use strict'
+class Sender {
+  constructor(socket) {
+    this._socket = socket
+  }
+
+  close(code, cb) {
+    this._socket.write(Buffer.from([0x88, code]), cb)
+  }
+
+  abort() {
+    this.close(1006)
+  }
+}
+
+module.exports = Sender
+`,
+		"lib/websocket.js": `'use strict'
+const Sender = require('./sender')
+
+class WebSocket {
+  setSocket(socket) {
+    this._socket = socket
+    this._sender = new Sender(socket)
+  }
+
+  close(code) {
+    this._sender.close(code, () => this._socket.close())
+  }
+
+  terminate() {
+    this.close(1001)
+  }
+}
+
+module.exports = WebSocket
+`,
+	}
+	got := jsImpact(t, base, "lib/sender.js", "Buffer.from([0x88, code]), cb)", "Buffer.from([0x88, code & 0xff]), cb)", "Sender.close")
+	want := []string{
+		loc("lib/sender.js", lineOf(t, base["lib/sender.js"], "this.close(1006)")),
+		loc("lib/websocket.js", lineOf(t, base["lib/websocket.js"], "this._sender.close(code")),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("locations = %v, want %v", got, want)
+	}
+}
