@@ -45,6 +45,12 @@ func jsMatches(t *target, pf *parsedFile, iv *importView, r languages.Reference)
 		}
 		return jsNamesContainer(r.Qualifier, t.cd.def.Container) && (sameFile || iv.importsModule(t.cd.file.path, "")), true
 	}
+	if !t.member && jsObjectMethod(t.cd) && sameFile {
+		// A method of an object literal (module.exports = { redirect(url)
+		// {...} }) binds no name in scope: its own object reaches it as
+		// this.redirect, as the TypeScript service types this there.
+		return r.Member && jsSelfLike[r.Qualifier], true
+	}
 	if t.ctor && t.cd.def.Name == "constructor" {
 		return jsClassConstructed(t, pf, iv, r, line, sameFile), true
 	}
@@ -85,6 +91,20 @@ func jsQualifierOf(line string, r languages.Reference) string {
 		return m[1]
 	}
 	return ""
+}
+
+// jsObjectMethod reports a function defined as a method or property of an
+// object literal (name(args) {...}, get name() {...}, name: function or
+// arrow), which the extractor gives no container.
+func jsObjectMethod(cd *changedDef) bool {
+	d := cd.def
+	if d.Kind != languages.KindFunction || d.Container != "" || cd.file == nil {
+		return false
+	}
+	head := strings.TrimSpace(cd.file.lines(d.StartLine, d.StartLine))
+	name := regexp.QuoteMeta(d.Name)
+	return regexp.MustCompile(`^(?:async\s+)?(?:\*\s*)?(?:[gs]et\s+)?`+name+`\s*\(`).MatchString(head) ||
+		regexp.MustCompile(`^['"]?`+name+`['"]?\s*:\s*(?:async\s+)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>)`).MatchString(head)
 }
 
 // jsCommonByReceiver reports a JavaScript member whose name is too common

@@ -483,3 +483,48 @@ module.exports = WebSocket
 		t.Errorf("locations = %v, want %v", got, want)
 	}
 }
+
+// A method of a module.exports = { ... } object is reached by the object
+// itself as this.name, and elsewhere through the module's binding.
+func TestJSObjectLiteralMethodThroughThis(t *testing.T) {
+	base := map[string]string{
+		"lib/response.js": `'use strict'
+const contentDisposition = require('content-disposition')
+
+module.exports = {
+  attachment(filename) {
+    this.type = filename
+    this.header('Content-Disposition', contentDisposition(filename))
+  },
+
+  header: function (field, val) {
+    this.res.setHeader(field, val)
+  },
+
+  redirect(url) {
+    this.header('Location', url)
+  }
+}
+`,
+		"lib/application.js": `'use strict'
+const response = require('./response')
+
+function respond(ctx) {
+  response.header.call(ctx, 'X-Powered-By', 'app')
+  ctx.res.header('Vary', 'Accept')
+}
+
+module.exports = respond
+`,
+	}
+	src := base["lib/response.js"]
+	got := jsImpact(t, base, "lib/response.js", "this.res.setHeader(field, val)", "this.res.setHeader(field, String(val))", "response.header")
+	want := []string{
+		loc("lib/application.js", lineOf(t, base["lib/application.js"], "response.header.call")),
+		loc("lib/response.js", lineOf(t, src, "this.header('Content-Disposition'")),
+		loc("lib/response.js", lineOf(t, src, "this.header('Location'")),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("locations = %v, want %v", got, want)
+	}
+}
