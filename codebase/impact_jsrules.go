@@ -178,6 +178,10 @@ func jsExternalBinding(iv *importView, q string) bool {
 var (
 	jsIdent       = regexp.MustCompile(`^[A-Za-z_$][\w$]*$`)
 	jsRequireCall = regexp.MustCompile(`^require\(\s*['"]([^'"]+)['"]\s*\)$`)
+	// jsForHead is a line up to the declaration in a for loop's head.
+	jsForHead = regexp.MustCompile(`\bfor\s*(?:await\s*)?\(\s*$`)
+	// jsDeclHead is a line up to the name a const, let or var declares.
+	jsDeclHead = regexp.MustCompile(`\b(?:const|let|var)\s+$`)
 	// jsInlineRequire is a line up to the member of require('./m').name.
 	jsInlineRequire = regexp.MustCompile(`(require\(\s*['"][^'"]+['"]\s*\))\s*\.\s*$`)
 )
@@ -270,12 +274,21 @@ func jsShadowed(pf *parsedFile, r languages.Reference, t *target) bool {
 	text := pf.lines(outer, r.Line)
 	lines := strings.Split(text, "\n")
 	lines[len(lines)-1] = lines[len(lines)-1][:min(max(r.Column-1, 0), len(lines[len(lines)-1]))]
+	if jsDeclHead.MatchString(lines[len(lines)-1]) {
+		return true // r is the local's own name (for (const x of xs), which the extractor lists)
+	}
 	for i, l := range lines {
 		m := decl.FindStringSubmatchIndex(l)
 		if m == nil || outer+i == own {
 			continue
 		}
 		rest := strings.Join(append([]string{l[m[1]:]}, lines[i+1:]...), "\n")
+		if jsForHead.MatchString(l[:m[0]]) {
+			// for (const x of xs) { ... }: x lives in the loop's body.
+			if b := strings.Index(rest, "{"); b >= 0 {
+				rest = rest[b+1:]
+			}
+		}
 		if l[m[2]:m[3]] == "var" || !jsBlockCloses(rest) {
 			return true
 		}
