@@ -102,9 +102,28 @@ func jsObjectMethod(cd *changedDef) bool {
 		return false
 	}
 	head := strings.TrimSpace(cd.file.lines(d.StartLine, d.StartLine))
-	name := regexp.QuoteMeta(d.Name)
-	return regexp.MustCompile(`^(?:async\s+)?(?:\*\s*)?(?:[gs]et\s+)?`+name+`\s*\(`).MatchString(head) ||
-		regexp.MustCompile(`^['"]?`+name+`['"]?\s*:\s*(?:async\s+)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>)`).MatchString(head)
+	for trimmed := true; trimmed; {
+		trimmed = false
+		for _, p := range []string{"async ", "*", "get ", "set "} {
+			if strings.HasPrefix(head, p) {
+				head, trimmed = strings.TrimSpace(head[len(p):]), true
+			}
+		}
+	}
+	head = strings.TrimLeft(head, `'"`)
+	if !strings.HasPrefix(head, d.Name) {
+		return false
+	}
+	rest := strings.TrimSpace(strings.TrimLeft(head[len(d.Name):], `'"`))
+	if strings.HasPrefix(rest, "(") {
+		return true // name(args) {...}
+	}
+	value, ok := strings.CutPrefix(rest, ":")
+	if !ok {
+		return false
+	}
+	value = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(value), "async "))
+	return strings.HasPrefix(value, "function") || strings.HasPrefix(value, "(") || jsArrowParam.MatchString(value)
 }
 
 // jsCommonByReceiver reports a JavaScript member whose name is too common
@@ -180,6 +199,8 @@ var (
 	jsRequireCall = regexp.MustCompile(`^require\(\s*['"]([^'"]+)['"]\s*\)$`)
 	// jsForHead is a line up to the declaration in a for loop's head.
 	jsForHead = regexp.MustCompile(`\bfor\s*(?:await\s*)?\(\s*$`)
+	// jsArrowParam is an arrow function with one bare parameter (x => ...).
+	jsArrowParam = regexp.MustCompile(`^[A-Za-z_$][\w$]*\s*=>`)
 	// jsDeclHead is a line up to the name a const, let or var declares.
 	jsDeclHead = regexp.MustCompile(`\b(?:const|let|var)\s+$`)
 	// jsInlineRequire is a line up to the member of require('./m').name.
@@ -266,7 +287,6 @@ func jsShadowed(pf *parsedFile, r languages.Reference, t *target) bool {
 	if outer < 0 {
 		return false
 	}
-	decl := regexp.MustCompile(`\b(const|let|var)\s+(?:` + regexp.QuoteMeta(r.Name) + `\b|[{\[][^=;]*\b` + regexp.QuoteMeta(r.Name) + `\b[^=;]*[}\]]\s*=)`)
 	own := 0
 	if d := t.cd.headDef; d != nil && t.cd.headPF != nil && t.cd.headPF.path == pf.path {
 		own = d.StartLine
@@ -277,6 +297,10 @@ func jsShadowed(pf *parsedFile, r languages.Reference, t *target) bool {
 	if jsDeclHead.MatchString(lines[len(lines)-1]) {
 		return true // r is the local's own name (for (const x of xs), which the extractor lists)
 	}
+	if !jsRedeclares(strings.Join(lines, "\n"), r.Name) {
+		return false // the common case, without compiling an expression
+	}
+	decl := regexp.MustCompile(`\b(const|let|var)\s+(?:` + regexp.QuoteMeta(r.Name) + `\b|[{\[][^=;]*\b` + regexp.QuoteMeta(r.Name) + `\b[^=;]*[}\]]\s*=)`)
 	for i, l := range lines {
 		m := decl.FindStringSubmatchIndex(l)
 		if m == nil || outer+i == own {
@@ -317,7 +341,8 @@ func jsParamsName(header, fn, name string) bool {
 			}
 		}
 	}
-	return regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`).MatchString(header[open:end])
+	params := header[open:end]
+	return strings.Contains(params, name) && regexp.MustCompile(`\b`+regexp.QuoteMeta(name)+`\b`).MatchString(params)
 }
 
 // jsBlockCloses reports whether text closes the block it starts in (a "}"
@@ -353,4 +378,10 @@ func jsBlockCloses(text string) bool {
 		}
 	}
 	return false
+}
+
+// jsRedeclares is jsShadowed's quick test: text holds name and a const,
+// let or var keyword at all.
+func jsRedeclares(text, name string) bool {
+	return strings.Contains(text, name) && (strings.Contains(text, "const") || strings.Contains(text, "let") || strings.Contains(text, "var"))
 }
