@@ -436,6 +436,8 @@ func (t *target) impact() (Impact, bool) {
 			im.Summary += fmt.Sprintf(" (%s that must follow)", plural(t.impls, "implementation"))
 		}
 		switch {
+		case t.unsearched && jsCommonByReceiver(t):
+			im.Summary += "; only uses through this or a receiver named after its class are listed: the name is too common to match the others by name"
 		case t.unsearched:
 			im.Summary += "; only calls whose receiver type was checked are listed: the name is too common to match the others by name"
 		case t.lang == "Go" && t.member && t.ambiguous && guesses == 0:

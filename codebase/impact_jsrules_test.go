@@ -478,7 +478,16 @@ class WebSocket {
 module.exports = WebSocket
 `,
 	}
-	got := jsImpact(t, base, "lib/sender.js", "Buffer.from([0x88, code]), cb)", "Buffer.from([0x88, code & 0xff]), cb)", "Sender.close")
+	head := strings.Replace(base["lib/sender.js"], "Buffer.from([0x88, code]), cb)", "Buffer.from([0x88, code & 0xff]), cb)", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"lib/sender.js": head}, 0)
+	im := findImpact(a, "Sender.close")
+	if im == nil {
+		t.Fatalf("no impact for Sender.close:\n%s", dumpAnalysis(a))
+	}
+	if !strings.Contains(im.Summary, "receiver named after its class") {
+		t.Errorf("summary = %q, want it to say how the receiver was judged", im.Summary)
+	}
+	got := im.Locations
 	want := []string{
 		loc("lib/sender.js", lineOf(t, base["lib/sender.js"], "this.close(1006)")),
 		loc("lib/websocket.js", lineOf(t, base["lib/websocket.js"], "this._sender.close(code")),
