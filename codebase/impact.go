@@ -143,9 +143,9 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		} else {
 			t.common = (t.member || !explicitImports[t.lang]) && commonNames[t.name]
 		}
-		if typeScriptLike[t.lang] && cd.def.Name == "constructor" && cd.def.Container != "" {
-			// A TypeScript constructor is used where its class is: as
-			// new C(...).
+		if jsMembers[t.lang] && cd.def.Name == "constructor" && cd.def.Container != "" {
+			// A TypeScript or JavaScript class's constructor is used where
+			// its class is: as new C(...).
 			t.name, t.member, t.common, t.ctor = cd.def.Container, false, false, true
 		}
 		if t.lang == "JavaScript" && jsConstructorFunction(cd) {
@@ -162,7 +162,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 			continue
 		}
 		targets = append(targets, t)
-		if t.common {
+		if t.common && !jsCommonByReceiver(t) {
 			if t.lang == "Go" {
 				// Searched in its own package only, below.
 				byName[t.name] = append(byName[t.name], t)
@@ -266,6 +266,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 	}
 	gt := a.goTypesFor(ctx, targets, found, byName, viewOf)
 	aliases := a.defaultAliases(ctx, targets, found)
+	a.jsRequireSites(ctx, targets, found)
 	for _, pf := range found {
 		if pf.syms == nil || pyStub(pf) {
 			continue
@@ -454,6 +455,8 @@ func (t *target) impact() (Impact, bool) {
 			im.Summary += fmt.Sprintf(" (%s that must follow)", plural(t.impls, "implementation"))
 		}
 		switch {
+		case t.unsearched && jsCommonByReceiver(t):
+			im.Summary += "; only uses through this or a receiver named after its class are listed: the name is too common to match the others by name"
 		case t.unsearched:
 			im.Summary += "; only calls whose receiver type was checked are listed: the name is too common to match the others by name"
 		case t.lang == "Go" && t.member && t.ambiguous && guesses == 0:
@@ -569,6 +572,11 @@ func (a *analyzer) matches(t *target, pf *parsedFile, iv *importView, r language
 type syntaxRules struct{}
 
 func (syntaxRules) matches(a *analyzer, t *target, pf *parsedFile, iv *importView, r languages.Reference) bool {
+	if t.lang == "JavaScript" && pf.lang == "JavaScript" {
+		if ok, decided := jsMatches(t, pf, iv, r); decided {
+			return ok
+		}
+	}
 	sameFile := pf.path == t.cd.file.path || t.cd.headPF != nil && pf.path == t.cd.headPF.path
 	if t.ctor && !constructorCall(pf.lines(r.Line, r.Line), t.name) {
 		// Of a class's uses, only new C(...) calls its constructor.

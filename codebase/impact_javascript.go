@@ -240,7 +240,10 @@ func declaresMember(pf *parsedFile, c, name string) bool {
 func (a *analyzer) defaultAliases(ctx context.Context, targets []*target, found []*parsedFile) map[*parsedFile]map[string][]*target {
 	byModule := map[string][]*target{}
 	for _, t := range targets {
-		if jsMembers[t.lang] && !t.member && t.cd.def.ExportedAs == "default" {
+		// A class's constructor is reached through the module's default
+		// export when that is the class (const Conn = require('./connection')).
+		ctorOfDefault := t.ctor && t.lang == "JavaScript" && t.cd.def.Name == "constructor" && jsDefaultExportsClass(t.cd.file, t.name)
+		if jsMembers[t.lang] && !t.member && (t.cd.def.ExportedAs == "default" || ctorOfDefault) {
 			byModule[moduleKey(t.cd.file.path)] = append(byModule[moduleKey(t.cd.file.path)], t)
 		}
 	}
@@ -272,4 +275,39 @@ func (a *analyzer) defaultAliases(ctx context.Context, targets []*target, found 
 		}
 	}
 	return out
+}
+
+// jsRequireSites lists, for a JavaScript module's default export (module.exports
+// = methods), the lines of other files that bind it (const ArrayMethods =
+// require('../array/methods')), as an import line of a TypeScript name is
+// listed. A constructor is left out: binding a class calls nothing.
+func (a *analyzer) jsRequireSites(ctx context.Context, targets []*target, found []*parsedFile) {
+	byModule := map[string][]*target{}
+	for _, t := range targets {
+		if t.lang == "JavaScript" && !t.member && !t.ctor && t.cd.def.ExportedAs == "default" {
+			byModule[moduleKey(t.cd.file.path)] = append(byModule[moduleKey(t.cd.file.path)], t)
+		}
+	}
+	if len(byModule) == 0 {
+		return
+	}
+	for _, pf := range found {
+		if pf.syms == nil || pf.lang != "JavaScript" {
+			continue
+		}
+		for _, n := range pf.syms.Named {
+			if n.Name != "default" || n.Local == "" || a.added[pf.path][n.Line] {
+				continue
+			}
+			res, rel := a.head.resolve(ctx, pf, n.Path)
+			if !rel {
+				continue
+			}
+			for _, t := range byModule[res] {
+				if !t.inOwnRange(pf, n.Line) {
+					t.sites = append(t.sites, refSite{file: pf, line: n.Line})
+				}
+			}
+		}
+	}
 }

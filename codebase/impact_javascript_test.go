@@ -116,6 +116,7 @@ func TestJSObjectLiteralConstAndRenamedDefaultImport(t *testing.T) {
 		t.Fatalf("no impact for the const methods:\n%s", dumpAnalysis(a))
 	}
 	want := []string{
+		loc("lib/types/DocumentArray/methods.js", lineOf(t, base["lib/types/DocumentArray/methods.js"], "require('../array/methods')")), // the binding, as an import line
 		loc("lib/types/DocumentArray/methods.js", lineOf(t, base["lib/types/DocumentArray/methods.js"], "ArrayMethods.shift.apply")),
 		loc("lib/types/array/methods/index.js", lineOf(t, src, "module.exports = methods;")), // where the value leaves the module, as TypeScript counts it
 	}
