@@ -78,7 +78,13 @@ export async function tsTruth(pair, repo, added, code, { benchDir }) {
   const toNodes = (file, items, container) => {
     const out = [];
     for (const it of items || []) {
-      if (!it.nameSpan && it.kind !== 'constructor') continue;
+      // A nameless container (module.exports = class X {...} gives
+      // "class <unknown>" around "class X") is descended into, so the
+      // members of a class expression count as definitions (rule 13).
+      if (!it.nameSpan && it.kind !== 'constructor') {
+        if (CONTAINER.has(it.kind)) out.push(...toNodes(file, it.childItems, container));
+        continue;
+      }
       for (const span of it.spans) {
         const isContainer = CONTAINER.has(it.kind);
         const at = it.nameSpan ? it.nameSpan.start : span.start;
@@ -122,6 +128,12 @@ export async function tsTruth(pair, repo, added, code, { benchDir }) {
       // references rather than on the group's definition.
       const own = g.references.some((r) => r.fileName === d.abs && d.pos >= r.textSpan.start && d.pos <= r.textSpan.start + r.textSpan.length);
       const alias = g.definition.kind === 'alias';
+      // A group whose definition lies outside the repository
+      // (PropertyDescriptor.get of lib.es5.d.ts for the get() of an
+      // Object.defineProperty descriptor) lists the other objects that
+      // implement that library member, not uses of this one (rule 13).
+      const gdef = path.relative(repo, g.definition.fileName);
+      if (own && (gdef.startsWith('..') || path.isAbsolute(gdef))) continue;
       // The related groups are kept apart (relatedRefs) so the report can
       // also score against findReferences' full answer.
       const into = own || alias ? d.refs : (d.relatedRefs = d.relatedRefs || []);
