@@ -56,6 +56,9 @@ type goWalker struct {
 	member map[*ast.Ident]bool
 	stack  []ast.Node // the path from the file to the current node
 	scopes []goScope  // open local scopes, innermost last
+	// importNames holds the names the file's imports may go by, built on
+	// first use.
+	importNames map[string]bool
 }
 
 // goScope is one local scope: the node that opened it and the names
@@ -546,23 +549,24 @@ func (g *goWalker) skipAll(ids []*ast.Ident) {
 // file's imports: its alias, or the last element of its path (before a
 // major-version suffix, with and without a "go-" prefix).
 func (g *goWalker) importNamed(name string) bool {
-	for _, im := range g.fs.Imports {
-		if im.Alias != "" {
-			if im.Alias == name {
-				return true
+	if g.importNames == nil {
+		g.importNames = map[string]bool{}
+		for _, im := range g.fs.Imports {
+			if im.Alias != "" {
+				g.importNames[im.Alias] = true
+				continue
 			}
-			continue
-		}
-		elems := strings.Split(im.Path, "/")
-		last := elems[len(elems)-1]
-		if len(elems) > 1 && len(last) > 1 && last[0] == 'v' && strings.Trim(last[1:], "0123456789") == "" {
-			last = elems[len(elems)-2]
-		}
-		if last == name || strings.TrimPrefix(last, "go-") == name || strings.ReplaceAll(last, "-", "_") == name {
-			return true
+			elems := strings.Split(im.Path, "/")
+			last := elems[len(elems)-1]
+			if len(elems) > 1 && len(last) > 1 && last[0] == 'v' && strings.Trim(last[1:], "0123456789") == "" {
+				last = elems[len(elems)-2]
+			}
+			g.importNames[last] = true
+			g.importNames[strings.TrimPrefix(last, "go-")] = true
+			g.importNames[strings.ReplaceAll(last, "-", "_")] = true
 		}
 	}
-	return false
+	return g.importNames[name]
 }
 
 // packageQualifier reports whether the left side of a selector can name an
