@@ -252,8 +252,8 @@ func (g *goTypes) viaOutsideEmbedded(t *target, recv types.Type) bool {
 // outside) which t's type implements: gopls lists those wherever the
 // interface is used, whatever the caller imports.
 func (g *goTypes) throughModuleInterface(t *target, pf *parsedFile, r languages.Reference) bool {
-	if !t.ambiguous || !goInterfaceReachable(t) {
-		return false
+	if !t.ambiguous || !goInterfaceReachable(t) || goToolIgnored(pf.path) {
+		return false // (outside the build: no use, as goReaches says)
 	}
 	sel := g.resolve(pf.path, pf.syms.Package, r.Line, r.Column)
 	if !sel.known {

@@ -227,7 +227,8 @@ func (Other) Lookup(key string) (string, error) { return "", nil }
 
 func other(o Other) { o.Lookup("k") }
 `
-	base := map[string]string{"go.mod": goMod, "api/api.go": api, "mem/mem.go": impl, "use/use.go": use}
+	base := map[string]string{"go.mod": goMod, "api/api.go": api, "mem/mem.go": impl, "use/use.go": use,
+		"_examples/use/use.go": use} // outside the build: not a use
 	head := strings.Replace(impl, "func (s *Store) Lookup(key string) (string, error) { return s.m[key], nil }", "func (s *Store) Lookup(key string) (string, error) {\n\treturn s.m[key+\"/\"], nil\n}", 1)
 	an, _ := analyzeCommits(t, base, map[string]string{"mem/mem.go": head}, 0)
 	im := findImpact(an, "Store.Lookup")
