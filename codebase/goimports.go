@@ -26,6 +26,9 @@ func (a *analyzer) goReaches(ctx context.Context, from, to string) bool {
 	if from == to || len(a.head.modules) == 0 {
 		return true
 	}
+	if goToolIgnored(from) {
+		return false
+	}
 	g := &a.goImports
 	if g.closure == nil {
 		g.closure, g.imported = map[string]map[string]bool{}, map[string][]string{}
@@ -85,4 +88,19 @@ func (a *analyzer) goImportedDirs(ctx context.Context, dir string) []string {
 	}
 	g.imported[dir] = out
 	return out
+}
+
+// goToolIgnored reports a path the go command leaves out of the module's
+// packages: a directory or file whose name starts with "_" or "." and
+// anything under testdata ("go build ./...", "go vet ./..." and gopls
+// never compile _examples/main.go against the module). Code there uses
+// the module only as an outside program would, unchecked; it is not listed
+// as a use of another directory's definitions.
+func goToolIgnored(p string) bool {
+	for _, e := range strings.Split(p, "/") {
+		if e == "testdata" || strings.HasPrefix(e, "_") || strings.HasPrefix(e, ".") && e != "." && e != ".." {
+			return true
+		}
+	}
+	return false
 }

@@ -78,6 +78,9 @@ type goPkg struct {
 	files map[string]*ast.File // head path → syntax, candidate files only
 	idx   map[string]map[token.Pos]goIdent
 	size  int
+	// dropped lists, per candidate file, the line spans of the function
+	// bodies checked without their statements: nothing in them resolves.
+	dropped map[string][][2]int
 }
 
 func newGoTypes(ctx context.Context, s *snapshot) *goTypes {
@@ -274,6 +277,12 @@ func (g *goTypes) check(dir, name string) *goPkg {
 			if !g.spans(lines, fd) {
 				// Only the declarations matter here: what the function
 				// does is not asked about, and checking it costs.
+				if lines != nil {
+					if gp.dropped == nil {
+						gp.dropped = map[string][][2]int{}
+					}
+					gp.dropped[sf.path] = append(gp.dropped[sf.path], [2]int{g.fset.Position(fd.Body.Pos()).Line, g.fset.Position(fd.Body.End()).Line})
+				}
 				fd.Body = nil
 			}
 		}
@@ -426,10 +435,22 @@ func (g *goTypes) resolve(p, pkgName string, line, col int) goSel {
 	return goSel{}
 }
 
-// covers reports whether file p was type-checked with its bodies.
-func (g *goTypes) covers(p, pkgName string) bool {
+// covers reports whether line of file p was type-checked with the body
+// around it: a file with candidate references keeps only the bodies that
+// hold them, and a selector in another body has no type, whatever its
+// receiver (a field of the file's own struct used in a function nobody
+// asked about).
+func (g *goTypes) covers(p, pkgName string, line int) bool {
 	gp := g.pkgs[pkgKey(dirOf(p), pkgName)]
-	return gp != nil && gp.info != nil && gp.files[p] != nil
+	if gp == nil || gp.info == nil || gp.files[p] == nil {
+		return false
+	}
+	for _, sp := range gp.dropped[p] {
+		if line >= sp[0] && line <= sp[1] {
+			return false
+		}
+	}
+	return true
 }
 
 // valid reports a type the checker could work out, without invalid parts

@@ -294,7 +294,11 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 					// A package that cannot name the target's type does
 					// not use its members statically (w.WriteHeader on an
 					// http.ResponseWriter in a package that never imports
-					// the wrapper's).
+					// the wrapper's). Types may still prove a call through
+					// an interface of the module that its type implements.
+					if gt != nil && gt.throughModuleInterface(t, pf, r) {
+						t.sites = append(t.sites, refSite{file: pf, line: r.Line})
+					}
 					continue
 				}
 				if gt != nil && t.lang == "Go" && pf.lang == "Go" && t.member && r.Member && t.ambiguous {
@@ -322,7 +326,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 						// alone proves nothing.
 						continue
 					}
-					if gt.covers(pf.path, pf.syms.Package) && !goInterfaceReachable(t) {
+					if gt.covers(pf.path, pf.syms.Package, r.Line) && !goInterfaceReachable(t) {
 						// In a type-checked file every value of a type of
 						// the module has a known type: an unknown receiver
 						// is a type from outside, whose fields and missing
@@ -331,7 +335,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 						// declared outside (w.Write on an http.ResponseWriter).
 						continue
 					}
-					if gt.covers(pf.path, pf.syms.Package) && !gt.stdReachable(t) && gt.stdReceiver(pf.path, pf.syms.Package, r.Line, r.Column) {
+					if gt.covers(pf.path, pf.syms.Package, r.Line) && !gt.stdReachable(t) && gt.stdReceiver(pf.path, pf.syms.Package, r.Line, r.Column) {
 						// A value of a standard-library type, and no
 						// standard interface has this method.
 						continue

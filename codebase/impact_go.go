@@ -172,6 +172,9 @@ func (s *snapshot) goDirSize(ctx context.Context, dir string) int {
 // deleted or renamed member, the old name selected on its old container.
 func (g *goTypes) matchTarget(t *target, sel goSel) bool {
 	if sel.obj == nil {
+		if sel.recv != nil && goInterfaceReachable(t) && g.viaOutsideEmbedded(t, sel.recv) {
+			return true
+		}
 		if sel.recv == nil || t.cd.change != ChangeDeleted && t.cd.change != ChangeRenamed {
 			return false
 		}
@@ -212,6 +215,61 @@ func (g *goTypes) matchTarget(t *target, sel goSel) bool {
 		}
 	}
 	return false
+}
+
+// viaOutsideEmbedded reports a call of method t through an interface of
+// the module that embeds one from outside it (afero.File embeds
+// io.ReaderAt: file.ReadAt reaches every afero.File's ReadAt). Outside
+// packages are not type-checked, so the member is missing from the
+// interface as the checker sees it; code that compiles has it, from the
+// embedded interface. It is t's when t's type implements the rest of the
+// interface, as gopls counts calls through interfaces.
+func (g *goTypes) viaOutsideEmbedded(t *target, recv types.Type) bool {
+	n := named(recv)
+	if n == nil {
+		return false
+	}
+	it, ok := n.Underlying().(*types.Interface)
+	if !ok {
+		return false
+	}
+	outside := false
+	for e := range it.EmbeddedTypes() {
+		if !valid(e) {
+			outside = true
+		}
+	}
+	if !outside {
+		return false
+	}
+	own := g.lookupType(t.cd.dir(), t.cd.file.syms.Package, t.cd.def.Container)
+	return own != nil && !types.IsInterface(own) && hasMethod(own, t.name) && implements(own, n)
+}
+
+// throughModuleInterface reports a member reference, in a package that
+// cannot name the type of method t, that types resolve to a call through
+// an interface declared in the module (or through one it embeds from
+// outside) which t's type implements: gopls lists those wherever the
+// interface is used, whatever the caller imports.
+func (g *goTypes) throughModuleInterface(t *target, pf *parsedFile, r languages.Reference) bool {
+	if !t.ambiguous || !goInterfaceReachable(t) || goToolIgnored(pf.path) {
+		return false // (outside the build: no use, as goReaches says)
+	}
+	sel := g.resolve(pf.path, pf.syms.Package, r.Line, r.Column)
+	if !sel.known {
+		return false
+	}
+	if sel.obj != nil {
+		fn, ok := sel.obj.(*types.Func)
+		if !ok || fn.Pkg() == nil {
+			return false // error.Error and other universe methods
+		}
+		recv := fn.Type().(*types.Signature).Recv()
+		if recv == nil || !types.IsInterface(recv.Type()) {
+			return false
+		}
+	}
+	return g.matchTarget(t, sel)
 }
 
 // countGuesses counts the sites matched by name alone.
@@ -445,6 +503,9 @@ func (a *analyzer) matchesGo(t *target, pf *parsedFile, iv *importView, r langua
 	sameDir := dirOf(pf.path) == t.cd.dir()
 	if !t.cd.def.Exported && !sameDir {
 		return false
+	}
+	if !sameDir && len(a.head.modules) > 0 && goToolIgnored(pf.path) {
+		return false // not part of the module's build
 	}
 	samePkg := sameDir && pf.syms.Package == t.cd.file.syms.Package
 	if r.Member && (r.Qualifier == "" || !iv.isPackage(r.Qualifier)) {

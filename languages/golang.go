@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"strconv"
+	"strings"
 )
 
 func init() { extractors["Go"] = extractGo }
@@ -55,6 +56,9 @@ type goWalker struct {
 	member map[*ast.Ident]bool
 	stack  []ast.Node // the path from the file to the current node
 	scopes []goScope  // open local scopes, innermost last
+	// importNames holds the names the file's imports may go by, built on
+	// first use.
+	importNames map[string]bool
 }
 
 // goScope is one local scope: the node that opened it and the names
@@ -332,6 +336,12 @@ func (g *goWalker) visit(n ast.Node) bool {
 	case *ast.SelectorExpr:
 		if n.Sel != nil {
 			g.qual[n.Sel] = selectorQualifier(n.X)
+			if q := g.qual[n.Sel]; q != "" && g.importNamed(q) && !g.packageQualifier(n.X) {
+				// A local or a field that shares an imported package's
+				// name (fs := NewMemMapFs() beside import "io/fs"; s.fs):
+				// not that package, whatever the name says.
+				g.qual[n.Sel] = ""
+			}
 			g.member[n.Sel] = true
 			if x, ok := n.X.(*ast.Ident); ok {
 				if t := g.localType(x.Name); t != "" {
@@ -535,6 +545,37 @@ func (g *goWalker) skipAll(ids []*ast.Ident) {
 
 // selectorQualifier is the identifier immediately left of a selector: "x" in
 // x.Sel and "b" in a.b.Sel; calls, indexes and other expressions give "".
+// importNamed reports whether name may be the local name of one of the
+// file's imports: its alias, or the last element of its path (before a
+// major-version suffix, with and without a "go-" prefix).
+func (g *goWalker) importNamed(name string) bool {
+	if g.importNames == nil {
+		g.importNames = map[string]bool{}
+		for _, im := range g.fs.Imports {
+			if im.Alias != "" {
+				g.importNames[im.Alias] = true
+				continue
+			}
+			elems := strings.Split(im.Path, "/")
+			last := elems[len(elems)-1]
+			if len(elems) > 1 && len(last) > 1 && last[0] == 'v' && strings.Trim(last[1:], "0123456789") == "" {
+				last = elems[len(elems)-2]
+			}
+			g.importNames[last] = true
+			g.importNames[strings.TrimPrefix(last, "go-")] = true
+			g.importNames[strings.ReplaceAll(last, "-", "_")] = true
+		}
+	}
+	return g.importNames[name]
+}
+
+// packageQualifier reports whether the left side of a selector can name an
+// imported package: a bare identifier that no open local scope declares.
+func (g *goWalker) packageQualifier(x ast.Expr) bool {
+	id, ok := x.(*ast.Ident)
+	return ok && !g.isLocal(id.Name)
+}
+
 func selectorQualifier(x ast.Expr) string {
 	switch x := x.(type) {
 	case *ast.Ident:
