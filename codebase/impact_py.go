@@ -119,12 +119,31 @@ func (a *analyzer) pyDecides(t *target, pf *parsedFile, r languages.Reference, s
 		if recv == nil || recv.Type() == "identifier" && (r.Qualifier == "self" || r.Qualifier == "cls") {
 			return false, false
 		}
+		if ok, sure := a.pyHier.superReaches(pf, recv, t.cd.def.Container, t.name); sure {
+			return ok, true
+		}
 		rt := ps.typeOf(pf, recv, 0)
 		switch {
 		case rt.kind == pyForeign || rt.kind == pyModule || rt.kind == pyNone:
 			return false, true
 		case rt.kind == pyInstance && len(a.pyHier.byName[rt.class]) > 0:
 			return a.pyHier.reaches(rt.class, t.cd.def.Container, t.name), true
+		case rt.kind == pyUnknown && recv.Type() == "identifier":
+			// An untyped validator.is_type(...): a receiver named after
+			// a repository class (validator, _Test's test) is taken for
+			// that class when it has a member of that name; another
+			// class declaring the name is then not reached.
+			if a.pyHier.protocol(t.cd.file.path, t.cd.def.Container) && !ps.annotated(pf, recv) {
+				return false, true
+			}
+			if ok, sure := a.pyHier.namedReaches(recv.Content(pf.src), t.cd.def.Container, t.name); sure {
+				return ok, true
+			}
+		case rt.kind == pyUnknown && recv.Type() == "call" && a.pyHier.protocol(t.cd.file.path, t.cd.def.Container):
+			// A Protocol declares an interface: a receiver not typed as
+			// it (an unannotated name, what an untyped call returns)
+			// reaches some implementation's member, not this one.
+			return false, true
 		}
 		return false, false
 	}

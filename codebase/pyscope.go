@@ -73,6 +73,12 @@ var pyBuiltinTypes = setOfStrings("str", "bytes", "bytearray", "int", "float", "
 	"dict", "list", "set", "frozenset", "tuple", "Dict", "List", "Set", "FrozenSet", "Tuple", "Text",
 	"DefaultDict", "OrderedDict")
 
+// pyBuiltinClasses are the builtin classes whose unbound name, used as a
+// receiver (dict.__setitem__(self, k, v), list.insert(self, i, v)),
+// reaches the builtin's member even from a subclass of the repository.
+var pyBuiltinClasses = setOfStrings("str", "bytes", "bytearray", "int", "float", "complex", "bool",
+	"dict", "list", "set", "frozenset", "tuple", "object", "type")
+
 // pyTypingModules describe types rather than hold them: t.Any, t.Callable
 // and typing.Iterable can stand for any class.
 var pyTypingModules = setOfStrings("typing", "typing_extensions", "abc", "collections", "types")
@@ -98,6 +104,7 @@ type pyScopes struct {
 	// imports from the standard library's and third parties'.
 	modules map[string]bool
 	keys    map[string]string // repoKey's answers
+	stars   map[*parsedFile]bool
 	// modBinds memoizes the module-level bindings of a name in a file.
 	modBinds map[pyBindKey][]binding
 	// funcBinds and classBinds memoize the same for function and class
@@ -107,7 +114,7 @@ type pyScopes struct {
 }
 
 func newPyScopes(ctx context.Context, s *snapshot, h *pyHierarchy) *pyScopes {
-	ps := &pyScopes{ctx: ctx, s: s, h: h, trees: map[*parsedFile]*sitter.Node{}, modules: map[string]bool{}, keys: map[string]string{}, modBinds: map[pyBindKey][]binding{}, funcBinds: map[pyNodeKey]funcBindings{}, classBinds: map[pyNodeKey][]binding{}}
+	ps := &pyScopes{ctx: ctx, s: s, h: h, trees: map[*parsedFile]*sitter.Node{}, modules: map[string]bool{}, keys: map[string]string{}, stars: map[*parsedFile]bool{}, modBinds: map[pyBindKey][]binding{}, funcBinds: map[pyNodeKey]funcBindings{}, classBinds: map[pyNodeKey][]binding{}}
 	for _, p := range s.files {
 		if strings.HasSuffix(p, ".py") || strings.HasSuffix(p, ".pyi") {
 			ps.modules[moduleKey(p)] = true
@@ -450,7 +457,9 @@ func (ps *pyScopes) nameType(pf *parsedFile, n *sitter.Node, depth int) pyType {
 	}
 	bs, _ := ps.scopeOf(pf, n, name)
 	if len(bs) == 0 {
-		if pyModuleDunders[name] {
+		if pyModuleDunders[name] || pyBuiltinClasses[name] && !ps.starImports(pf) {
+			// dict.__setitem__(self, k, v), object.__setattr__: the
+			// builtin class's own member, not one of the repository's.
 			return pyType{kind: pyForeign}
 		}
 		return unknownType // a builtin, a star import, a class-body name
@@ -527,7 +536,26 @@ func (ps *pyScopes) fromType(pf *parsedFile, stmt *sitter.Node, name string) pyT
 	if len(ps.h.byName[orig]) > 0 {
 		return pyType{kind: pyInstance, class: orig}
 	}
+	full := strings.TrimPrefix(res+"/"+orig, "/")
+	if !rel {
+		full = ps.repoKey(full)
+	}
+	if full != "" && ps.modules[full] {
+		// from pkg import mod: a module of the repository, whose
+		// attributes are its names, never a class's members.
+		return pyType{kind: pyModule, repo: true}
+	}
 	return unknownType
+}
+
+// starImports reports a from M import * in pf, which may bind any name.
+func (ps *pyScopes) starImports(pf *parsedFile) bool {
+	if v, ok := ps.stars[pf]; ok {
+		return v
+	}
+	v := strings.Contains(string(pf.src), "import *")
+	ps.stars[pf] = v
+	return v
 }
 
 // attrType is what x.name holds: an attribute of a module or builtin
@@ -750,4 +778,16 @@ func (ps *pyScopes) annotType(pf *parsedFile, n *sitter.Node) pyType {
 		return ps.annotType(pf, n.ChildByFieldName("left")).merge(ps.annotType(pf, n.ChildByFieldName("right")))
 	}
 	return unknownType
+}
+
+// annotated reports an identifier with an annotated binding in scope
+// (x: "Proto", x: T = v), whose type the syntax may not spell out.
+func (ps *pyScopes) annotated(pf *parsedFile, n *sitter.Node) bool {
+	bs, _ := ps.scopeOf(pf, n, n.Content(pf.src))
+	for _, b := range bs {
+		if b.annot != nil {
+			return true
+		}
+	}
+	return false
 }
