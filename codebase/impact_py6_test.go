@@ -215,3 +215,58 @@ func TestPythonReceiverNamedAfterAClass(t *testing.T) {
 		t.Errorf("locations = %v, want %v", im.Locations, want)
 	}
 }
+
+const pyURL = `class URL:
+    def replace(self, **kw):
+        return 1
+
+    def read(self):
+        return 2
+`
+
+const pyURLUse = `import os.path
+from urllib.parse import urlsplit
+
+
+def serve(self, name, location):
+    parts = urlsplit(self.location)
+    parts.replace(scheme="x")
+    os.path.join(self.root, name).replace("/", ".")
+    hex(len(name))[2:].replace("0", "")
+    hex(len(name))[2].replace("0", "")
+    with open(name) as f:
+        f.read()
+    with self.opener(name) as g:
+        g.read()
+    return location.replace(scheme="y")
+`
+
+func TestPythonStdlibResultsSlicesAndWithTargets(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/urls.py", pyURL)
+	base := map[string]string{"pkg/__init__.py": "\n", "pkg/urls.py": pyURL, "pkg/serve.py": pyURLUse}
+	newSrc := strings.Replace(pyURL, "return 1", "return 3", 1)
+	newSrc = strings.Replace(newSrc, "return 2", "return 4", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/urls.py": newSrc}, 0)
+	im := findImpact(a, "URL.replace")
+	if im == nil {
+		t.Fatalf("no impact for URL.replace:\n%s", dumpAnalysis(a))
+	}
+	// urlsplit's and os.path.join's results (whatever they are handed)
+	// and a slice of a str are the standard library's; an element of a
+	// str and an untyped parameter may be a URL.
+	want := []string{
+		loc("pkg/serve.py", lineOf(t, pyURLUse, `hex(len(name))[2].replace`)),
+		loc("pkg/serve.py", lineOf(t, pyURLUse, `location.replace(scheme="y")`)),
+	}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("replace locations = %v, want %v", im.Locations, want)
+	}
+	im = findImpact(a, "URL.read")
+	if im == nil {
+		t.Fatalf("no impact for URL.read:\n%s", dumpAnalysis(a))
+	}
+	// with open(...) as f holds a file; a repository opener's may be a URL.
+	if want := []string{loc("pkg/serve.py", lineOf(t, pyURLUse, "g.read()"))}; !slices.Equal(im.Locations, want) {
+		t.Errorf("read locations = %v, want %v", im.Locations, want)
+	}
+}

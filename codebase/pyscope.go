@@ -338,7 +338,11 @@ func collectBindings(src []byte, n *sitter.Node, name string, out *[]binding, gl
 				target = c.ChildByFieldName("name")
 			}
 			if target != nil && bindsName(src, target, name) {
-				*out = append(*out, binding{node: c, kind: "other"})
+				b := binding{node: c, kind: "other"}
+				if c.Type() == "as_pattern" && c.Parent() != nil && c.Parent().Type() == "with_item" && target.NamedChildCount() == 1 && target.NamedChild(0).Type() == "identifier" {
+					b.kind, b.value = "with", c.NamedChild(0) // with open(p) as f
+				}
+				*out = append(*out, b)
 			}
 		case "import_statement":
 			for j := 0; j < int(c.NamedChildCount()); j++ {
@@ -438,6 +442,12 @@ func (ps *pyScopes) typeOf(pf *parsedFile, n *sitter.Node, depth int) pyType {
 		return ps.attrType(pf, n, depth)
 	case "call":
 		return ps.callType(pf, n, depth)
+	case "subscript":
+		// A slice of a foreign value (hex(n)[2:], data[:4] of a str or
+		// bytes) is one too; an element of a container may be anything.
+		if sub := n.ChildByFieldName("subscript"); sub != nil && sub.Type() == "slice" && ps.typeOf(pf, n.ChildByFieldName("value"), depth+1).kind == pyForeign {
+			return pyType{kind: pyForeign}
+		}
 	}
 	return unknownType
 }
@@ -490,6 +500,13 @@ func (ps *pyScopes) bindingType(pf *parsedFile, b binding, name string, depth in
 			return ps.annotType(pf, b.annot)
 		}
 		return ps.typeOf(pf, b.value, depth)
+	case "with":
+		// with open(p) as f: what a foreign value's __enter__ gives is
+		// foreign; a repository class's may be anything.
+		if ps.typeOf(pf, b.value, depth).kind == pyForeign {
+			return pyType{kind: pyForeign}
+		}
+		return unknownType
 	case "class":
 		return pyType{kind: pyInstance, class: name}
 	case "import":
@@ -672,7 +689,7 @@ func (ps *pyScopes) callType(pf *parsedFile, n *sitter.Node, depth int) pyType {
 			return unknownType
 		}
 		t := ps.nameType(pf, fn, depth)
-		if t.kind == pyInstance || t.kind == pyForeign && ps.foreignArgs(pf, n, depth) {
+		if t.kind == pyInstance || t.kind == pyForeign && (ps.foreignArgs(pf, n, depth) || ps.stdlibFrom(pf, bs, name)) {
 			return t // C() makes a C; a foreign callable a foreign value
 		}
 	case "attribute":
@@ -687,6 +704,9 @@ func (ps *pyScopes) callType(pf *parsedFile, n *sitter.Node, depth int) pyType {
 		ot := ps.typeOf(pf, obj, depth+1)
 		if (ot.kind == pyForeign || ot.kind == pyModule && !ot.repo) && ps.foreignArgs(pf, n, depth) {
 			return pyType{kind: pyForeign}
+		}
+		if (ot.kind == pyForeign || ot.kind == pyModule && !ot.repo) && ps.stdlibModule(pf, obj) && !pyStdlibPassThrough[attr.Content(pf.src)] {
+			return pyType{kind: pyForeign} // urllib.parse.urlsplit(self.url)
 		}
 	}
 	return unknownType
@@ -790,4 +810,76 @@ func (ps *pyScopes) annotated(pf *parsedFile, n *sitter.Node) bool {
 		}
 	}
 	return false
+}
+
+// pyStdlib are top-level modules of Python's standard library whose
+// functions make values of their own (urlsplit(url), os.path.join(a, b),
+// json.loads(s)) whatever they are handed. Modules whose functions hand
+// an argument back (copy, functools, operator, contextlib, weakref,
+// dataclasses, typing) are not listed.
+var pyStdlib = setOfStrings("os", "sys", "re", "json", "urllib", "http", "socket", "ssl", "io", "time",
+	"datetime", "itertools", "string", "struct", "base64", "binascii", "hashlib", "hmac", "zlib", "gzip",
+	"bz2", "lzma", "email", "mimetypes", "shutil", "tempfile", "pathlib", "posixpath", "ntpath", "glob",
+	"fnmatch", "uuid", "random", "math", "decimal", "fractions", "textwrap", "unicodedata", "codecs",
+	"locale", "platform", "subprocess", "threading", "logging", "warnings", "inspect", "ast", "tokenize",
+	"keyword", "traceback", "linecache", "pprint", "html", "xml", "csv", "configparser", "argparse",
+	"getpass", "errno", "stat", "select", "selectors", "signal", "calendar", "zoneinfo", "secrets",
+	"ipaddress", "difflib", "shlex", "quopri", "zipfile", "tarfile", "sqlite3", "pickle", "marshal")
+
+// pyStdlibPassThrough are standard library functions that return what
+// they are handed or look it up: re.sub's result is a str, but
+// os.fspath(p), getattr-like lookups and replace(obj, ...) are not.
+var pyStdlibPassThrough = setOfStrings("fspath", "replace", "get", "pop", "getattr", "cast", "copy",
+	"deepcopy", "loads", "load")
+
+// stdlibFrom reports a name bound only by from M import name with M in
+// the standard library (from urllib.parse import urlsplit).
+func (ps *pyScopes) stdlibFrom(pf *parsedFile, bs []binding, name string) bool {
+	if len(bs) == 0 || pyStdlibPassThrough[name] {
+		return false
+	}
+	for _, b := range bs {
+		if b.kind != "from" {
+			return false
+		}
+		mod := b.node.ChildByFieldName("module_name")
+		if mod == nil || !pyStdlib[strings.SplitN(mod.Content(pf.src), ".", 2)[0]] {
+			return false
+		}
+	}
+	return true
+}
+
+// stdlibModule reports a receiver naming a standard library module
+// (os.path, urllib.parse, re), bound by import.
+func (ps *pyScopes) stdlibModule(pf *parsedFile, obj *sitter.Node) bool {
+	root := obj
+	for root.Type() == "attribute" {
+		root = root.ChildByFieldName("object")
+		if root == nil {
+			return false
+		}
+	}
+	if root.Type() != "identifier" {
+		return false
+	}
+	bs, _ := ps.scopeOf(pf, root, root.Content(pf.src))
+	if len(bs) == 0 {
+		return false
+	}
+	for _, b := range bs {
+		if b.kind != "import" {
+			return false
+		}
+		for j := 0; j < int(b.node.NamedChildCount()); j++ {
+			im := b.node.NamedChild(j)
+			if im.Type() == "aliased_import" {
+				im = im.ChildByFieldName("name")
+			}
+			if im == nil || !pyStdlib[strings.SplitN(im.Content(pf.src), ".", 2)[0]] {
+				return false
+			}
+		}
+	}
+	return true
 }
