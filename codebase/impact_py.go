@@ -321,3 +321,38 @@ func (ps *pyScopes) importedAs(pf *parsedFile, stmt *sitter.Node, q string) stri
 	}
 	return ""
 }
+
+// pyCommonByReceiver reports a Python member whose name is too common to
+// match by name (__init__, get, update): it is searched, and only uses
+// whose receiver proves the class are kept (super().__init__ in a
+// subclass, a receiver typed as the class, self in the class).
+func pyCommonByReceiver(t *target) bool {
+	return t.lang == "Python" && t.common && t.member && t.cd.def.Container != ""
+}
+
+// pyProven reports a use of Python member t that the receiver proves:
+// super() or a value of a class that reaches the member, or self and cls
+// in such a class.
+func (a *analyzer) pyProven(t *target, pf *parsedFile, r languages.Reference) bool {
+	if pf.lang != "Python" || a.pyHier == nil || a.pyHier.scopes == nil || !r.Member {
+		return false
+	}
+	if r.Qualifier == "self" || r.Qualifier == "cls" {
+		cls, ok := enclosingPyClass(pf, r.Line)
+		return ok && a.pyHier.selfReaches(pf, cls, t.cd.def.Container, t.name)
+	}
+	ps := a.pyHier.scopes
+	n := ps.identAt(pf, r.Line, r.Column)
+	if n == nil {
+		return false
+	}
+	recv := receiverOf(n)
+	if recv == nil {
+		return false
+	}
+	if ok, sure := a.pyHier.superReaches(pf, recv, t.cd.def.Container, t.name); sure {
+		return ok
+	}
+	rt := ps.typeOf(pf, recv, 0)
+	return rt.kind == pyInstance && a.pyHier.reaches(rt.class, t.cd.def.Container, t.name)
+}

@@ -270,3 +270,54 @@ func TestPythonStdlibResultsSlicesAndWithTargets(t *testing.T) {
 		t.Errorf("read locations = %v, want %v", im.Locations, want)
 	}
 }
+
+const pyErrors = `class ParseError(ValueError):
+    def __init__(self, line, col, message=None):
+        self.line = line
+        return None
+
+
+class Other(ParseError):
+    def __init__(self, line, col):
+        super().__init__(line, col, message="x")
+
+
+class Unrelated(ValueError):
+    def __init__(self, line):
+        super().__init__(line)
+`
+
+const pyErrorsUse = `from .errors import ParseError
+
+
+class Third(ParseError):
+    def __init__(self, line, col):
+        super().__init__(line, col, message="m")
+
+
+def reset(err: ParseError, other):
+    err.__init__(1, 2)
+    other.__init__(3, 4)
+`
+
+func TestPythonCommonMemberKeepsProvenReceivers(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/errors.py", pyErrors)
+	base := map[string]string{"pkg/__init__.py": "\n", "pkg/errors.py": pyErrors, "pkg/use.py": pyErrorsUse}
+	newSrc := strings.Replace(pyErrors, "return None", "return 1", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/errors.py": newSrc}, 0)
+	im := findImpact(a, "ParseError.__init__")
+	if im == nil {
+		t.Fatalf("no impact for ParseError.__init__:\n%s", dumpAnalysis(a))
+	}
+	// __init__ is too common to match by name: the subclasses' super()
+	// calls and a ParseError-typed receiver prove the class; Unrelated's
+	// super() and an untyped receiver do not.
+	want := []string{
+		loc("pkg/errors.py", lineOf(t, pyErrors, `super().__init__(line, col, message="x")`)),
+		loc("pkg/use.py", lineOf(t, pyErrorsUse, `super().__init__(line, col, message="m")`)),
+		loc("pkg/use.py", lineOf(t, pyErrorsUse, "err.__init__(1, 2)")),
+	}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v\n%s", im.Locations, want, dumpAnalysis(a))
+	}
+}
