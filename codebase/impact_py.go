@@ -128,15 +128,18 @@ func (a *analyzer) pyDecides(t *target, pf *parsedFile, r languages.Reference, s
 			return false, true
 		case rt.kind == pyInstance && len(a.pyHier.byName[rt.class]) > 0:
 			return a.pyHier.reaches(rt.class, t.cd.def.Container, t.name), true
-		case rt.kind == pyUnknown && recv.Type() == "identifier":
+		case rt.kind == pyUnknown && pyReceiverName(pf, recv) != "":
 			// An untyped validator.is_type(...): a receiver named after
 			// a repository class (validator, _Test's test) is taken for
 			// that class when it has a member of that name; another
 			// class declaring the name is then not reached.
-			if a.pyHier.protocol(t.cd.file.path, t.cd.def.Container) && !ps.annotated(pf, recv) {
+			if recv.Type() == "identifier" && a.pyHier.protocol(t.cd.file.path, t.cd.def.Container) && !ps.annotated(pf, recv) {
 				return false, true
 			}
-			if ok, sure := a.pyHier.namedReaches(recv.Content(pf.src), t.cd.def.Container, t.name); sure {
+			if recv.Type() == "call" && a.pyHier.protocol(t.cd.file.path, t.cd.def.Container) {
+				return false, true
+			}
+			if ok, sure := a.pyHier.namedReaches(pyReceiverName(pf, recv), t.cd.def.Container, t.name); sure {
 				return ok, true
 			}
 		case rt.kind == pyUnknown && recv.Type() == "call" && a.pyHier.protocol(t.cd.file.path, t.cd.def.Container):
@@ -355,4 +358,25 @@ func (a *analyzer) pyProven(t *target, pf *parsedFile, r languages.Reference) bo
 	}
 	rt := ps.typeOf(pf, recv, 0)
 	return rt.kind == pyInstance && a.pyHier.reaches(rt.class, t.cd.def.Container, t.name)
+}
+
+// pyReceiverName is the name an untyped receiver goes by: x, the
+// attribute of self.type_checker, the callee of self.Validator(schema).
+func pyReceiverName(pf *parsedFile, recv *sitter.Node) string {
+	n := recv
+	if n.Type() == "call" {
+		n = n.ChildByFieldName("function")
+		if n == nil {
+			return ""
+		}
+	}
+	switch n.Type() {
+	case "identifier":
+		return n.Content(pf.src)
+	case "attribute":
+		if a := n.ChildByFieldName("attribute"); a != nil {
+			return a.Content(pf.src)
+		}
+	}
+	return ""
 }

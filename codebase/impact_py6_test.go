@@ -321,3 +321,26 @@ func TestPythonCommonMemberKeepsProvenReceivers(t *testing.T) {
 		t.Errorf("locations = %v, want %v\n%s", im.Locations, want, dumpAnalysis(a))
 	}
 }
+
+const pyKeywordsAttr = `class Case:
+    def run(self, instance):
+        self.Validator({}).is_type(instance, "object")
+        self.validator.is_type(instance, "object")
+        return self.type_checker.is_type(instance, "object")
+`
+
+func TestPythonAttributeAndCalleeNamedAfterAClass(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/checkers.py", pyCheckers)
+	base := map[string]string{"pkg/__init__.py": "\n", "pkg/checkers.py": pyCheckers, "pkg/case.py": pyKeywordsAttr}
+	newSrc := strings.Replace(pyCheckers, "return 1", "return 3", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/checkers.py": newSrc}, 0)
+	im := findImpact(a, "TypeChecker.is_type")
+	if im == nil {
+		t.Fatalf("no impact for TypeChecker.is_type:\n%s", dumpAnalysis(a))
+	}
+	// self.Validator(...) makes and self.validator holds a Validator.
+	want := []string{loc("pkg/case.py", lineOf(t, pyKeywordsAttr, "self.type_checker.is_type"))}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}
