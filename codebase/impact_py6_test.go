@@ -344,3 +344,41 @@ func TestPythonAttributeAndCalleeNamedAfterAClass(t *testing.T) {
 		t.Errorf("locations = %v, want %v", im.Locations, want)
 	}
 }
+
+const pyFrame = `class Frame:
+    def copy(self):
+        return 1
+`
+
+const pyDefaults = `DEFAULT_FILTERS = {"upper": str.upper}
+DEFAULT_FRAME = make()
+`
+
+const pyEnv = `from .defaults import DEFAULT_FILTERS, DEFAULT_FRAME
+
+
+def setup(frame):
+    filters = DEFAULT_FILTERS.copy()
+    DEFAULT_FRAME.copy()
+    return frame.copy()
+`
+
+func TestPythonImportedModuleConstantHasItsType(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/frame.py", pyFrame)
+	base := map[string]string{"pkg/__init__.py": "\n", "pkg/frame.py": pyFrame, "pkg/defaults.py": pyDefaults, "pkg/env.py": pyEnv}
+	newSrc := strings.Replace(pyFrame, "return 1", "return 2", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/frame.py": newSrc}, 0)
+	im := findImpact(a, "Frame.copy")
+	if im == nil {
+		t.Fatalf("no impact for Frame.copy:\n%s", dumpAnalysis(a))
+	}
+	// DEFAULT_FILTERS is a dict where it is defined; DEFAULT_FRAME may be
+	// anything.
+	want := []string{
+		loc("pkg/env.py", lineOf(t, pyEnv, "DEFAULT_FRAME.copy()")),
+		loc("pkg/env.py", lineOf(t, pyEnv, "return frame.copy()")),
+	}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}

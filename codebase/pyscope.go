@@ -512,7 +512,7 @@ func (ps *pyScopes) bindingType(pf *parsedFile, b binding, name string, depth in
 	case "import":
 		return ps.importType(pf, b.node)
 	case "from":
-		return ps.fromType(pf, b.node, name)
+		return ps.fromType(pf, b.node, name, depth)
 	}
 	return unknownType
 }
@@ -537,7 +537,7 @@ func (ps *pyScopes) importType(pf *parsedFile, stmt *sitter.Node) pyType {
 
 // fromType is what from M import name binds: from outside the repository
 // a foreign value, else one of its classes when the name is one.
-func (ps *pyScopes) fromType(pf *parsedFile, stmt *sitter.Node, name string) pyType {
+func (ps *pyScopes) fromType(pf *parsedFile, stmt *sitter.Node, name string, depth int) pyType {
 	orig, _ := fromImportBinds(pf.src, stmt, name)
 	mod := stmt.ChildByFieldName("module_name")
 	if mod == nil || orig == "*" {
@@ -561,6 +561,46 @@ func (ps *pyScopes) fromType(pf *parsedFile, stmt *sitter.Node, name string) pyT
 		// from pkg import mod: a module of the repository, whose
 		// attributes are its names, never a class's members.
 		return pyType{kind: pyModule, repo: true}
+	}
+	key := res
+	if !rel {
+		key = ps.repoKey(res)
+	}
+	if key != "" && depth < maxTypeDepth {
+		return ps.moduleNameType(key, orig, depth+1)
+	}
+	return unknownType
+}
+
+// moduleNameType is what module-level name has in the repository module
+// key (from .defaults import DEFAULT_FILTERS, a dict literal there).
+func (ps *pyScopes) moduleNameType(key, name string, depth int) pyType {
+	for _, p := range []string{key + ".py", key + "/__init__.py"} {
+		if !ps.s.has[p] {
+			continue
+		}
+		mf, err := ps.s.get(ps.ctx, p)
+		if err != nil || mf == nil || ps.root(mf) == nil {
+			return unknownType
+		}
+		bs, _ := ps.scopeOf(mf, ps.root(mf), name)
+		if len(bs) == 0 {
+			return unknownType
+		}
+		t := pyType{kind: pyNone}
+		for _, b := range bs {
+			if b.kind != "assign" && b.kind != "from" {
+				return unknownType
+			}
+			t = t.merge(ps.bindingType(mf, b, name, depth+1))
+			if t == unknownType {
+				return t
+			}
+		}
+		if t.kind == pyNone {
+			return unknownType
+		}
+		return t
 	}
 	return unknownType
 }
