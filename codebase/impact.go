@@ -162,7 +162,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 			continue
 		}
 		targets = append(targets, t)
-		if t.common && !jsCommonByReceiver(t) {
+		if t.common && !jsCommonByReceiver(t) && !pyCommonByReceiver(t) {
 			if t.lang == "Go" {
 				// Searched in its own package only, below.
 				byName[t.name] = append(byName[t.name], t)
@@ -342,7 +342,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 					}
 				}
 				if a.matches(t, pf, imports, r) {
-					t.sites = append(t.sites, refSite{file: pf, line: r.Line, guess: t.lang == "Go" && t.member && t.ambiguous})
+					t.sites = append(t.sites, refSite{file: pf, line: r.Line, guess: t.lang == "Go" && t.member && t.ambiguous || pyCommonByReceiver(t) && !a.pyProven(t, pf, r)})
 				}
 			}
 		}

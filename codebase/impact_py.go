@@ -119,12 +119,34 @@ func (a *analyzer) pyDecides(t *target, pf *parsedFile, r languages.Reference, s
 		if recv == nil || recv.Type() == "identifier" && (r.Qualifier == "self" || r.Qualifier == "cls") {
 			return false, false
 		}
+		if ok, sure := a.pyHier.superReaches(pf, recv, t.cd.def.Container, t.name); sure {
+			return ok, true
+		}
 		rt := ps.typeOf(pf, recv, 0)
 		switch {
 		case rt.kind == pyForeign || rt.kind == pyModule || rt.kind == pyNone:
 			return false, true
 		case rt.kind == pyInstance && len(a.pyHier.byName[rt.class]) > 0:
 			return a.pyHier.reaches(rt.class, t.cd.def.Container, t.name), true
+		case rt.kind == pyUnknown && pyReceiverName(pf, recv) != "":
+			// An untyped validator.is_type(...): a receiver named after
+			// a repository class (validator, _Test's test) is taken for
+			// that class when it has a member of that name; another
+			// class declaring the name is then not reached.
+			if recv.Type() == "identifier" && a.pyHier.protocol(t.cd.file.path, t.cd.def.Container) && !ps.annotated(pf, recv) {
+				return false, true
+			}
+			if recv.Type() == "call" && a.pyHier.protocol(t.cd.file.path, t.cd.def.Container) {
+				return false, true
+			}
+			if ok, sure := a.pyHier.namedReaches(pyReceiverName(pf, recv), t.cd.def.Container, t.name); sure {
+				return ok, true
+			}
+		case rt.kind == pyUnknown && recv.Type() == "call" && a.pyHier.protocol(t.cd.file.path, t.cd.def.Container):
+			// A Protocol declares an interface: a receiver not typed as
+			// it (an unannotated name, what an untyped call returns)
+			// reaches some implementation's member, not this one.
+			return false, true
 		}
 		return false, false
 	}
@@ -299,6 +321,62 @@ func (ps *pyScopes) importedAs(pf *parsedFile, stmt *sitter.Node, q string) stri
 			res = ps.repoKey(res)
 		}
 		return res
+	}
+	return ""
+}
+
+// pyCommonByReceiver reports a Python member whose name is too common to
+// match by name (__init__, get, update): it is searched, and only uses
+// whose receiver proves the class are kept (super().__init__ in a
+// subclass, a receiver typed as the class, self in the class).
+func pyCommonByReceiver(t *target) bool {
+	return t.lang == "Python" && t.common && t.member && t.cd.def.Container != ""
+}
+
+// pyProven reports a use of Python member t that the receiver proves:
+// super() or a value of a class that reaches the member, or self and cls
+// in such a class.
+func (a *analyzer) pyProven(t *target, pf *parsedFile, r languages.Reference) bool {
+	if pf.lang != "Python" || a.pyHier == nil || a.pyHier.scopes == nil || !r.Member {
+		return false
+	}
+	if r.Qualifier == "self" || r.Qualifier == "cls" {
+		cls, ok := enclosingPyClass(pf, r.Line)
+		return ok && a.pyHier.selfReaches(pf, cls, t.cd.def.Container, t.name)
+	}
+	ps := a.pyHier.scopes
+	n := ps.identAt(pf, r.Line, r.Column)
+	if n == nil {
+		return false
+	}
+	recv := receiverOf(n)
+	if recv == nil {
+		return false
+	}
+	if ok, sure := a.pyHier.superReaches(pf, recv, t.cd.def.Container, t.name); sure {
+		return ok
+	}
+	rt := ps.typeOf(pf, recv, 0)
+	return rt.kind == pyInstance && a.pyHier.reaches(rt.class, t.cd.def.Container, t.name)
+}
+
+// pyReceiverName is the name an untyped receiver goes by: x, the
+// attribute of self.type_checker, the callee of self.Validator(schema).
+func pyReceiverName(pf *parsedFile, recv *sitter.Node) string {
+	n := recv
+	if n.Type() == "call" {
+		n = n.ChildByFieldName("function")
+		if n == nil {
+			return ""
+		}
+	}
+	switch n.Type() {
+	case "identifier":
+		return n.Content(pf.src)
+	case "attribute":
+		if a := n.ChildByFieldName("attribute"); a != nil {
+			return a.Content(pf.src)
+		}
 	}
 	return ""
 }

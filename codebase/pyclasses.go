@@ -3,8 +3,11 @@ package codebase
 import (
 	"context"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
 
 	"github.com/reviewbot/reviewbot/languages"
 )
@@ -24,6 +27,8 @@ type pyHierarchy struct {
 	byName map[string][]pyClass
 	// scopes answers what a name or receiver is bound to.
 	scopes *pyScopes
+	// folded lists the class names by pyClassKey, for namedReaches.
+	folded map[string][]string
 }
 
 // maxClassRounds bounds the rounds of base-class lookups (each one scan
@@ -196,4 +201,97 @@ func enclosingPyClass(pf *parsedFile, line int) (languages.Definition, bool) {
 		}
 	}
 	return out, found
+}
+
+// superReaches decides x.name where receiver x is super() (or
+// super(C, self)) inside class C: it reaches the member of C's bases,
+// never C's own. sure is false outside a known class.
+func (h *pyHierarchy) superReaches(pf *parsedFile, recv *sitter.Node, container, name string) (ok, sure bool) {
+	if recv.Type() != "call" {
+		return false, false
+	}
+	fn := recv.ChildByFieldName("function")
+	if fn == nil || fn.Type() != "identifier" || fn.Content(pf.src) != "super" {
+		return false, false
+	}
+	cls, found := enclosingPyClass(pf, int(recv.StartPoint().Row)+1)
+	if !found {
+		return false, false
+	}
+	for _, b := range pyBases(pf, cls) {
+		if h.reaches(b, container, name) {
+			return true, true
+		}
+	}
+	return false, true
+}
+
+// protocol reports whether the class named container, defined in file
+// p, derives from typing.Protocol.
+func (h *pyHierarchy) protocol(p, container string) bool {
+	for _, c := range h.byName[container] {
+		if c.pf.path == p && slices.Contains(c.bases, "Protocol") {
+			return true
+		}
+	}
+	return false
+}
+
+// pyClassKey folds a class or variable name for namedReaches: no
+// underscores, lower case (_RefResolver and ref_resolver meet).
+func pyClassKey(name string) string {
+	return strings.ToLower(strings.ReplaceAll(name, "_", ""))
+}
+
+// namedReaches decides x.name for an untyped receiver x whose name,
+// folded, is that of repository classes: sure when one of them reaches
+// member name of container (true), or when none does while one has a
+// member of that name of its own (false: x is that class's).
+func (h *pyHierarchy) namedReaches(recv, container, name string) (ok, sure bool) {
+	if h.folded == nil {
+		h.folded = map[string][]string{}
+		for cn, cs := range h.byName {
+			if len(cs) > 0 {
+				k := pyClassKey(cn)
+				h.folded[k] = append(h.folded[k], cn)
+			}
+		}
+		for _, v := range h.folded {
+			sort.Strings(v)
+		}
+	}
+	classes := h.folded[pyClassKey(recv)]
+	if len(classes) == 0 {
+		return false, false
+	}
+	has := false
+	for _, cn := range classes {
+		if h.reaches(cn, container, name) {
+			return true, true
+		}
+		has = has || h.hasMember(cn, name)
+	}
+	return false, has
+}
+
+// hasMember reports whether the class named class, or a class it
+// inherits from in the repository, declares member name.
+func (h *pyHierarchy) hasMember(class, name string) bool {
+	seen := map[string]bool{}
+	queue := []string{class}
+	for len(queue) > 0 && len(seen) < 64 {
+		cn := queue[0]
+		queue = queue[1:]
+		if seen[cn] {
+			continue
+		}
+		seen[cn] = true
+		for _, c := range h.byName[cn] {
+			if definesMember(c, name) {
+				return true
+			}
+			queue = append(queue, c.bases...)
+		}
+	}
+	return false
 }

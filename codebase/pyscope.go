@@ -73,6 +73,12 @@ var pyBuiltinTypes = setOfStrings("str", "bytes", "bytearray", "int", "float", "
 	"dict", "list", "set", "frozenset", "tuple", "Dict", "List", "Set", "FrozenSet", "Tuple", "Text",
 	"DefaultDict", "OrderedDict")
 
+// pyBuiltinClasses are the builtin classes whose unbound name, used as a
+// receiver (dict.__setitem__(self, k, v), list.insert(self, i, v)),
+// reaches the builtin's member even from a subclass of the repository.
+var pyBuiltinClasses = setOfStrings("str", "bytes", "bytearray", "int", "float", "complex", "bool",
+	"dict", "list", "set", "frozenset", "tuple", "object", "type")
+
 // pyTypingModules describe types rather than hold them: t.Any, t.Callable
 // and typing.Iterable can stand for any class.
 var pyTypingModules = setOfStrings("typing", "typing_extensions", "abc", "collections", "types")
@@ -98,6 +104,7 @@ type pyScopes struct {
 	// imports from the standard library's and third parties'.
 	modules map[string]bool
 	keys    map[string]string // repoKey's answers
+	stars   map[*parsedFile]bool
 	// modBinds memoizes the module-level bindings of a name in a file.
 	modBinds map[pyBindKey][]binding
 	// funcBinds and classBinds memoize the same for function and class
@@ -107,7 +114,7 @@ type pyScopes struct {
 }
 
 func newPyScopes(ctx context.Context, s *snapshot, h *pyHierarchy) *pyScopes {
-	ps := &pyScopes{ctx: ctx, s: s, h: h, trees: map[*parsedFile]*sitter.Node{}, modules: map[string]bool{}, keys: map[string]string{}, modBinds: map[pyBindKey][]binding{}, funcBinds: map[pyNodeKey]funcBindings{}, classBinds: map[pyNodeKey][]binding{}}
+	ps := &pyScopes{ctx: ctx, s: s, h: h, trees: map[*parsedFile]*sitter.Node{}, modules: map[string]bool{}, keys: map[string]string{}, stars: map[*parsedFile]bool{}, modBinds: map[pyBindKey][]binding{}, funcBinds: map[pyNodeKey]funcBindings{}, classBinds: map[pyNodeKey][]binding{}}
 	for _, p := range s.files {
 		if strings.HasSuffix(p, ".py") || strings.HasSuffix(p, ".pyi") {
 			ps.modules[moduleKey(p)] = true
@@ -331,7 +338,11 @@ func collectBindings(src []byte, n *sitter.Node, name string, out *[]binding, gl
 				target = c.ChildByFieldName("name")
 			}
 			if target != nil && bindsName(src, target, name) {
-				*out = append(*out, binding{node: c, kind: "other"})
+				b := binding{node: c, kind: "other"}
+				if c.Type() == "as_pattern" && c.Parent() != nil && c.Parent().Type() == "with_item" && target.NamedChildCount() == 1 && target.NamedChild(0).Type() == "identifier" {
+					b.kind, b.value = "with", c.NamedChild(0) // with open(p) as f
+				}
+				*out = append(*out, b)
 			}
 		case "import_statement":
 			for j := 0; j < int(c.NamedChildCount()); j++ {
@@ -431,6 +442,12 @@ func (ps *pyScopes) typeOf(pf *parsedFile, n *sitter.Node, depth int) pyType {
 		return ps.attrType(pf, n, depth)
 	case "call":
 		return ps.callType(pf, n, depth)
+	case "subscript":
+		// A slice of a foreign value (hex(n)[2:], data[:4] of a str or
+		// bytes) is one too; an element of a container may be anything.
+		if sub := n.ChildByFieldName("subscript"); sub != nil && sub.Type() == "slice" && ps.typeOf(pf, n.ChildByFieldName("value"), depth+1).kind == pyForeign {
+			return pyType{kind: pyForeign}
+		}
 	}
 	return unknownType
 }
@@ -450,7 +467,9 @@ func (ps *pyScopes) nameType(pf *parsedFile, n *sitter.Node, depth int) pyType {
 	}
 	bs, _ := ps.scopeOf(pf, n, name)
 	if len(bs) == 0 {
-		if pyModuleDunders[name] {
+		if pyModuleDunders[name] || pyBuiltinClasses[name] && !ps.starImports(pf) {
+			// dict.__setitem__(self, k, v), object.__setattr__: the
+			// builtin class's own member, not one of the repository's.
 			return pyType{kind: pyForeign}
 		}
 		return unknownType // a builtin, a star import, a class-body name
@@ -481,12 +500,19 @@ func (ps *pyScopes) bindingType(pf *parsedFile, b binding, name string, depth in
 			return ps.annotType(pf, b.annot)
 		}
 		return ps.typeOf(pf, b.value, depth)
+	case "with":
+		// with open(p) as f: what a foreign value's __enter__ gives is
+		// foreign; a repository class's may be anything.
+		if ps.typeOf(pf, b.value, depth).kind == pyForeign {
+			return pyType{kind: pyForeign}
+		}
+		return unknownType
 	case "class":
 		return pyType{kind: pyInstance, class: name}
 	case "import":
 		return ps.importType(pf, b.node)
 	case "from":
-		return ps.fromType(pf, b.node, name)
+		return ps.fromType(pf, b.node, name, depth)
 	}
 	return unknownType
 }
@@ -511,7 +537,7 @@ func (ps *pyScopes) importType(pf *parsedFile, stmt *sitter.Node) pyType {
 
 // fromType is what from M import name binds: from outside the repository
 // a foreign value, else one of its classes when the name is one.
-func (ps *pyScopes) fromType(pf *parsedFile, stmt *sitter.Node, name string) pyType {
+func (ps *pyScopes) fromType(pf *parsedFile, stmt *sitter.Node, name string, depth int) pyType {
 	orig, _ := fromImportBinds(pf.src, stmt, name)
 	mod := stmt.ChildByFieldName("module_name")
 	if mod == nil || orig == "*" {
@@ -527,7 +553,66 @@ func (ps *pyScopes) fromType(pf *parsedFile, stmt *sitter.Node, name string) pyT
 	if len(ps.h.byName[orig]) > 0 {
 		return pyType{kind: pyInstance, class: orig}
 	}
+	full := strings.TrimPrefix(res+"/"+orig, "/")
+	if !rel {
+		full = ps.repoKey(full)
+	}
+	if full != "" && ps.modules[full] {
+		// from pkg import mod: a module of the repository, whose
+		// attributes are its names, never a class's members.
+		return pyType{kind: pyModule, repo: true}
+	}
+	key := res
+	if !rel {
+		key = ps.repoKey(res)
+	}
+	if key != "" && depth < maxTypeDepth {
+		return ps.moduleNameType(key, orig, depth+1)
+	}
 	return unknownType
+}
+
+// moduleNameType is what module-level name has in the repository module
+// key (from .defaults import DEFAULT_FILTERS, a dict literal there).
+func (ps *pyScopes) moduleNameType(key, name string, depth int) pyType {
+	for _, p := range []string{key + ".py", key + "/__init__.py"} {
+		if !ps.s.has[p] {
+			continue
+		}
+		mf, err := ps.s.get(ps.ctx, p)
+		if err != nil || mf == nil || ps.root(mf) == nil {
+			return unknownType
+		}
+		bs, _ := ps.scopeOf(mf, ps.root(mf), name)
+		if len(bs) == 0 {
+			return unknownType
+		}
+		t := pyType{kind: pyNone}
+		for _, b := range bs {
+			if b.kind != "assign" && b.kind != "from" {
+				return unknownType
+			}
+			t = t.merge(ps.bindingType(mf, b, name, depth+1))
+			if t == unknownType {
+				return t
+			}
+		}
+		if t.kind == pyNone {
+			return unknownType
+		}
+		return t
+	}
+	return unknownType
+}
+
+// starImports reports a from M import * in pf, which may bind any name.
+func (ps *pyScopes) starImports(pf *parsedFile) bool {
+	if v, ok := ps.stars[pf]; ok {
+		return v
+	}
+	v := strings.Contains(string(pf.src), "import *")
+	ps.stars[pf] = v
+	return v
 }
 
 // attrType is what x.name holds: an attribute of a module or builtin
@@ -644,7 +729,7 @@ func (ps *pyScopes) callType(pf *parsedFile, n *sitter.Node, depth int) pyType {
 			return unknownType
 		}
 		t := ps.nameType(pf, fn, depth)
-		if t.kind == pyInstance || t.kind == pyForeign && ps.foreignArgs(pf, n, depth) {
+		if t.kind == pyInstance || t.kind == pyForeign && (ps.foreignArgs(pf, n, depth) || ps.stdlibFrom(pf, bs, name)) {
 			return t // C() makes a C; a foreign callable a foreign value
 		}
 	case "attribute":
@@ -659,6 +744,9 @@ func (ps *pyScopes) callType(pf *parsedFile, n *sitter.Node, depth int) pyType {
 		ot := ps.typeOf(pf, obj, depth+1)
 		if (ot.kind == pyForeign || ot.kind == pyModule && !ot.repo) && ps.foreignArgs(pf, n, depth) {
 			return pyType{kind: pyForeign}
+		}
+		if (ot.kind == pyForeign || ot.kind == pyModule && !ot.repo) && ps.stdlibModule(pf, obj) && !pyStdlibPassThrough[attr.Content(pf.src)] {
+			return pyType{kind: pyForeign} // urllib.parse.urlsplit(self.url)
 		}
 	}
 	return unknownType
@@ -750,4 +838,88 @@ func (ps *pyScopes) annotType(pf *parsedFile, n *sitter.Node) pyType {
 		return ps.annotType(pf, n.ChildByFieldName("left")).merge(ps.annotType(pf, n.ChildByFieldName("right")))
 	}
 	return unknownType
+}
+
+// annotated reports an identifier with an annotated binding in scope
+// (x: "Proto", x: T = v), whose type the syntax may not spell out.
+func (ps *pyScopes) annotated(pf *parsedFile, n *sitter.Node) bool {
+	bs, _ := ps.scopeOf(pf, n, n.Content(pf.src))
+	for _, b := range bs {
+		if b.annot != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// pyStdlib are top-level modules of Python's standard library whose
+// functions make values of their own (urlsplit(url), os.path.join(a, b),
+// json.loads(s)) whatever they are handed. Modules whose functions hand
+// an argument back (copy, functools, operator, contextlib, weakref,
+// dataclasses, typing) are not listed.
+var pyStdlib = setOfStrings("os", "sys", "re", "json", "urllib", "http", "socket", "ssl", "io", "time",
+	"datetime", "itertools", "string", "struct", "base64", "binascii", "hashlib", "hmac", "zlib", "gzip",
+	"bz2", "lzma", "email", "mimetypes", "shutil", "tempfile", "pathlib", "posixpath", "ntpath", "glob",
+	"fnmatch", "uuid", "random", "math", "decimal", "fractions", "textwrap", "unicodedata", "codecs",
+	"locale", "platform", "subprocess", "threading", "logging", "warnings", "inspect", "ast", "tokenize",
+	"keyword", "traceback", "linecache", "pprint", "html", "xml", "csv", "configparser", "argparse",
+	"getpass", "errno", "stat", "select", "selectors", "signal", "calendar", "zoneinfo", "secrets",
+	"ipaddress", "difflib", "shlex", "quopri", "zipfile", "tarfile", "sqlite3", "pickle", "marshal")
+
+// pyStdlibPassThrough are standard library functions that return what
+// they are handed or look it up: re.sub's result is a str, but
+// os.fspath(p), getattr-like lookups and replace(obj, ...) are not.
+var pyStdlibPassThrough = setOfStrings("fspath", "replace", "get", "pop", "getattr", "cast", "copy",
+	"deepcopy", "loads", "load")
+
+// stdlibFrom reports a name bound only by from M import name with M in
+// the standard library (from urllib.parse import urlsplit).
+func (ps *pyScopes) stdlibFrom(pf *parsedFile, bs []binding, name string) bool {
+	if len(bs) == 0 || pyStdlibPassThrough[name] {
+		return false
+	}
+	for _, b := range bs {
+		if b.kind != "from" {
+			return false
+		}
+		mod := b.node.ChildByFieldName("module_name")
+		if mod == nil || !pyStdlib[strings.SplitN(mod.Content(pf.src), ".", 2)[0]] {
+			return false
+		}
+	}
+	return true
+}
+
+// stdlibModule reports a receiver naming a standard library module
+// (os.path, urllib.parse, re), bound by import.
+func (ps *pyScopes) stdlibModule(pf *parsedFile, obj *sitter.Node) bool {
+	root := obj
+	for root.Type() == "attribute" {
+		root = root.ChildByFieldName("object")
+		if root == nil {
+			return false
+		}
+	}
+	if root.Type() != "identifier" {
+		return false
+	}
+	bs, _ := ps.scopeOf(pf, root, root.Content(pf.src))
+	if len(bs) == 0 {
+		return false
+	}
+	for _, b := range bs {
+		if b.kind != "import" {
+			return false
+		}
+		for j := 0; j < int(b.node.NamedChildCount()); j++ {
+			im := b.node.NamedChild(j)
+			if im.Type() == "aliased_import" {
+				im = im.ChildByFieldName("name")
+			}
+			if im == nil || !pyStdlib[strings.SplitN(im.Content(pf.src), ".", 2)[0]] {
+				return false
+			}
+		}
+	}
+	return true
 }
