@@ -641,6 +641,7 @@ func TestServeReplicasOnPostgres(t *testing.T) {
 	}
 	t.Logf("%d of 50 line reviews landed on an older head (a push raced the posting)", older)
 	last := map[int64]time.Time{}
+	lastReq := map[int64]string{}
 	for _, r := range g.Requests() {
 		if r.Status == http.StatusForbidden {
 			t.Errorf("GitHub answered 403 to %s %s", r.Method, r.Path)
@@ -650,9 +651,9 @@ func TestServeReplicasOnPostgres(t *testing.T) {
 			continue
 		}
 		if prev, ok := last[inst]; ok && r.At.Sub(prev) < 990*time.Millisecond {
-			t.Errorf("installation %d: writes %v apart, want at least 1s across both replicas", inst, r.At.Sub(prev))
+			t.Errorf("installation %d: writes %v apart (%s, then %s %s), want at least 1s across both replicas", inst, r.At.Sub(prev), lastReq[inst], r.Method, r.Path)
 		}
-		last[inst] = r.At
+		last[inst], lastReq[inst] = r.At, r.Method+" "+r.Path
 	}
 	for i, p := range procs {
 		if !strings.Contains(p.Logs(), `"msg":"review done"`) {
