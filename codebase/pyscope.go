@@ -474,11 +474,17 @@ func (ps *pyScopes) nameType(pf *parsedFile, n *sitter.Node, depth int) pyType {
 		}
 		return unknownType // a builtin, a star import, a class-body name
 	}
+	return ps.bindingsType(pf, bs, name, depth)
+}
+
+// bindingsType merges the types bindings bs give name: unknown as soon as
+// one is, or when there is none.
+func (ps *pyScopes) bindingsType(pf *parsedFile, bs []binding, name string, depth int) pyType {
 	t := pyType{kind: pyNone}
 	for _, b := range bs {
 		t = t.merge(ps.bindingType(pf, b, name, depth+1))
 		if t == unknownType {
-			break
+			return t
 		}
 	}
 	if t.kind == pyNone {
@@ -587,20 +593,12 @@ func (ps *pyScopes) moduleNameType(key, name string, depth int) pyType {
 		if len(bs) == 0 {
 			return unknownType
 		}
-		t := pyType{kind: pyNone}
 		for _, b := range bs {
 			if b.kind != "assign" && b.kind != "from" {
 				return unknownType
 			}
-			t = t.merge(ps.bindingType(mf, b, name, depth+1))
-			if t == unknownType {
-				return t
-			}
 		}
-		if t.kind == pyNone {
-			return unknownType
-		}
-		return t
+		return ps.bindingsType(mf, bs, name, depth)
 	}
 	return unknownType
 }
@@ -654,17 +652,7 @@ func (ps *pyScopes) selfAttrType(pf *parsedFile, n *sitter.Node, name string, de
 		collectSelfAssigns(pf.src, cls.ChildByFieldName("body"), name, &bs)
 		ps.classBinds[key] = bs
 	}
-	t := pyType{kind: pyNone}
-	for _, b := range bs {
-		t = t.merge(ps.bindingType(pf, b, name, depth+1))
-		if t == unknownType {
-			return t
-		}
-	}
-	if t.kind == pyNone {
-		return unknownType
-	}
-	return t
+	return ps.bindingsType(pf, bs, name, depth)
 }
 
 // collectSelfAssigns finds self.name = v (and self.name: T = v) in the
