@@ -330,3 +330,71 @@ func (g *goTypes) declsOf(p string) *goDecls {
 	g.decls[p] = d
 	return d
 }
+
+// stdConcreteReceiver reports whether the receiver of the member
+// reference at line:col of file p is an identifier declared with a
+// concrete type of the standard library (var b bytes.Buffer, sb :=
+// &strings.Builder{}, w *bufio.Writer, new(bytes.Buffer)): its methods
+// are the library's, whatever their names, since only an interface value
+// can hold the module's types.
+func (g *goTypes) stdConcreteReceiver(p, pkgName string, line, col int) bool {
+	gp := g.pkgs[pkgKey(dirOf(p), pkgName)]
+	if gp == nil || gp.info == nil {
+		return false
+	}
+	_, sel := g.identAt(gp, p, line, col)
+	if sel == nil {
+		return false
+	}
+	id, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := gp.info.Uses[id].(*types.Var)
+	if !ok {
+		return false
+	}
+	pos := g.fset.Position(v.Pos())
+	d := g.declsOf(pos.Filename)
+	if d == nil {
+		return false
+	}
+	if te, ok := d.types[pos.Offset]; ok {
+		return g.stdConcrete(te, d.imports)
+	}
+	dv, ok := d.values[pos.Offset]
+	if !ok || dv.n != 1 {
+		return false
+	}
+	switch x := dv.expr.(type) {
+	case *ast.UnaryExpr: // &bytes.Buffer{}
+		if cl, ok := x.X.(*ast.CompositeLit); ok && x.Op == token.AND {
+			return g.stdConcrete(cl.Type, d.imports)
+		}
+	case *ast.CompositeLit: // bytes.Buffer{}
+		return g.stdConcrete(x.Type, d.imports)
+	case *ast.CallExpr: // new(strings.Builder)
+		if fn, ok := x.Fun.(*ast.Ident); ok && fn.Name == "new" && len(x.Args) == 1 && gp.info.Uses[fn] == types.Universe.Lookup("new") {
+			return g.stdConcrete(x.Args[0], d.imports)
+		}
+	}
+	return false
+}
+
+// stdConcrete reports a type expression naming a standard-library type
+// that is not an interface, or a pointer to one.
+func (g *goTypes) stdConcrete(e ast.Expr, imports map[string]string) bool {
+	if s, ok := e.(*ast.StarExpr); ok {
+		e = s.X // a pointer is never an interface; what it points to may be
+	}
+	x, ok := e.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	id, ok := x.X.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	p, ok := imports[id.Name]
+	return ok && g.stdPath(p) && !stdInterfaceTypes[p+"."+x.Sel.Name]
+}

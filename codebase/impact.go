@@ -335,9 +335,11 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 						// declared outside (w.Write on an http.ResponseWriter).
 						continue
 					}
-					if gt.covers(pf.path, pf.syms.Package, r.Line) && !gt.stdReachable(t) && gt.stdReceiver(pf.path, pf.syms.Package, r.Line, r.Column) {
+					if gt.covers(pf.path, pf.syms.Package, r.Line) && (!gt.stdReachable(t) && gt.stdReceiver(pf.path, pf.syms.Package, r.Line, r.Column) || gt.stdConcreteReceiver(pf.path, pf.syms.Package, r.Line, r.Column)) {
 						// A value of a standard-library type, and no
-						// standard interface has this method.
+						// standard interface has this method; or a value
+						// of a concrete standard type, whose methods are
+						// all the library's.
 						continue
 					}
 				}

@@ -719,3 +719,52 @@ func deny(w http.ResponseWriter) { w.WriteHeader(403) }
 		t.Errorf("w.WriteHeader on an http.ResponseWriter not listed:\n%s", dumpAnalysis(a))
 	}
 }
+
+// String is declared by fmt.Stringer, so a String call on an unknown
+// standard value may reach the module's; on a bytes.Buffer or a
+// strings.Builder it never does.
+func TestGoConcreteStdlibReceiverIsNotTheModulesMethod(t *testing.T) {
+	base := map[string]string{
+		"go.mod": goMod,
+		"view/view.go": `package view
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+type Model struct{ title string }
+
+func (m Model) String() string { return m.title }
+
+type Row struct{ cells []string }
+
+func (r Row) String() string { return strings.Join(r.cells, " ") }
+
+func render(m Model, s fmt.Stringer) string {
+	var buf bytes.Buffer
+	buf.WriteString(m.String())
+	sb := &strings.Builder{}
+	sb.WriteString(s.String())
+	out := new(bytes.Buffer)
+	_ = out.String()
+	return buf.String() + sb.String()
+}
+`,
+	}
+	head := strings.Replace(base["view/view.go"], "{ return m.title }", "{ return \"[\" + m.title + \"]\" }", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"view/view.go": head}, 0)
+	im := findImpact(a, "Model.String")
+	if im == nil {
+		t.Fatalf("no impact for Model.String:\n%s", dumpAnalysis(a))
+	}
+	src := base["view/view.go"]
+	want := []string{
+		loc("view/view.go", lineOf(t, src, "buf.WriteString(m.String())")),
+		loc("view/view.go", lineOf(t, src, "sb.WriteString(s.String())")),
+	}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v (buf, sb and out are the library's)", im.Locations, want)
+	}
+}

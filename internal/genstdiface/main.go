@@ -1,6 +1,6 @@
 // Command genstdiface writes codebase/stdiface.go: for every method that an
 // exported interface of the Go standard library declares, its name and
-// parameter count. The impact analysis uses it to tell whether a call on a
+// parameter count, and the list of those interface types. The impact analysis uses it to tell whether a call on a
 // value of a standard-library type can reach a method of the repository
 // (only through such an interface, whose method then has the same name
 // and arity). Run it with go generate ./codebase, which runs it there.
@@ -25,6 +25,7 @@ import (
 func main() {
 	root := filepath.Join(runtime.GOROOT(), "src")
 	arity := map[string]map[int]bool{}
+	ifaces := map[string]bool{} // import path + "." + name of each exported interface
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -55,6 +56,9 @@ func main() {
 				it, ok := ts.Type.(*ast.InterfaceType)
 				if !ok || !ts.Name.IsExported() {
 					continue
+				}
+				if rel, err := filepath.Rel(root, filepath.Dir(p)); err == nil {
+					ifaces[filepath.ToSlash(rel)+"."+ts.Name.Name] = true
 				}
 				for _, m := range it.Methods.List {
 					ft, ok := m.Type.(*ast.FuncType)
@@ -94,6 +98,16 @@ func main() {
 		}
 		sort.Ints(counts)
 		fmt.Fprintf(&b, "\t%q: {%s},\n", n, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(counts)), ", "), "[]"))
+	}
+	b.WriteString("}\n\n")
+	b.WriteString("// stdInterfaceTypes holds the exported interface types of the standard\n// library, by import path and name: a value of any other standard named\n// type is concrete, and its methods are the library's own.\nvar stdInterfaceTypes = map[string]bool{\n")
+	types := make([]string, 0, len(ifaces))
+	for t := range ifaces {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	for _, t := range types {
+		fmt.Fprintf(&b, "\t%q: true,\n", t)
 	}
 	b.WriteString("}\n")
 	src, err := format.Source(b.Bytes())
