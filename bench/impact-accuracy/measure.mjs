@@ -41,7 +41,7 @@ function parseArgs(argv) {
 // the pair or the reference tools change.
 async function truthFor(pair, repo, added, cache, commentLines) {
   const file = path.join(cache, 'truth', `${pair.id}${commentLines ? '.comments' : ''}.json`);
-  const key = JSON.stringify({ pair, tools: toolVersions(cache), rules: 13, commentLines });
+  const key = JSON.stringify({ pair, tools: toolVersions(cache), rules: 14, commentLines });
   // --count-comment-lines: the literal rule, where a blank or comment-only
   // added line also marks the definition around it as changed.
   const code = commentLines ? added : codeLines(repo, pair.language);

@@ -6,7 +6,9 @@ printed as JSON for the paths named on stdin (one a line):
   defs  every function defined directly in a module or class body, with its
         class path ("" at module level) and its lines including decorators.
         pyright's document symbols list an overloaded name once, so the
-        @overload stubs would otherwise belong to no definition.
+        @overload stubs would otherwise belong to no definition. Also every
+        module or class variable assigned over several lines ("var": true),
+        whose pyright range is its first line only.
 """
 import ast
 import json
@@ -20,6 +22,13 @@ def defs_of(body, scope, out):
             out.append({"scope": scope, "name": node.name, "start": start, "end": node.end_lineno})
         elif isinstance(node, ast.ClassDef):
             defs_of(node.body, f"{scope}.{node.name}" if scope else node.name, out)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.end_lineno > node.lineno:
+            # A module or class variable whose value spans several lines
+            # (X = create(\n ...\n)): pyright's range is its first line.
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if isinstance(t, ast.Name):
+                    out.append({"scope": scope, "name": t.id, "start": node.lineno, "end": node.end_lineno, "var": True})
 
 
 result = {}

@@ -58,14 +58,20 @@ function toNodes(syms, container = '') {
 
 // withOverloads gives each Python function or method node the lines of
 // every def of its name in the same scope (decorators included), so the
-// @overload stubs that pyright's symbol list leaves out belong to it.
+// @overload stubs that pyright's symbol list leaves out belong to it; and
+// each variable assigned over several lines the whole statement.
 function withOverloads(nodes, info) {
   if (!info) return;
   const visit = (list) => {
     for (const n of list) {
       if (n.kind === 'function' || n.kind === 'method') {
-        const same = info.defs.filter((d) => d.scope === n.container && d.name === n.name);
+        const same = info.defs.filter((d) => !d.var && d.scope === n.container && d.name === n.name);
         if (same.length) n.ranges = [[n.start, n.end], ...same.map((d) => [d.start, d.end])];
+      } else if (n.kind === 'variable' || n.kind === 'constant') {
+        // A variable whose value spans lines covers the whole statement
+        // (rule 14): a change on a continuation line changes it.
+        const st = info.defs.find((d) => d.var && d.scope === n.container && d.name === n.name && d.start === n.start);
+        if (st && st.end > n.end) n.end = st.end;
       }
       visit(n.children);
     }
