@@ -465,6 +465,9 @@ func (ps *pyScopes) nameType(pf *parsedFile, n *sitter.Node, depth int) pyType {
 		}
 		return unknownType
 	}
+	if t, ok := ps.narrowedType(pf, n); ok {
+		return t
+	}
 	bs, _ := ps.scopeOf(pf, n, name)
 	if len(bs) == 0 {
 		if pyModuleDunders[name] || pyBuiltinClasses[name] && !ps.starImports(pf) {
@@ -628,6 +631,8 @@ func (ps *pyScopes) attrType(pf *parsedFile, n *sitter.Node, depth int) pyType {
 	switch {
 	case ot.kind == pyForeign, ot.kind == pyModule && !ot.repo:
 		return pyType{kind: pyForeign}
+	case ot.kind == pyInstance:
+		return ps.memberType(ot.class, attr.Content(pf.src), true, depth+1) // an annotated @property
 	}
 	return unknownType
 }
@@ -720,16 +725,21 @@ func (ps *pyScopes) callType(pf *parsedFile, n *sitter.Node, depth int) pyType {
 		if t.kind == pyInstance || t.kind == pyForeign && (ps.foreignArgs(pf, n, depth) || ps.stdlibFrom(pf, bs, name)) {
 			return t // C() makes a C; a foreign callable a foreign value
 		}
+		if t == unknownType {
+			return ps.defsReturnType(pf, bs, name, depth+1) // def make() -> Foo
+		}
 	case "attribute":
 		attr := fn.ChildByFieldName("attribute")
 		if attr == nil || pyPassThrough[attr.Content(pf.src)] {
 			return unknownType
 		}
 		obj := fn.ChildByFieldName("object")
-		if obj != nil && obj.Type() == "identifier" && (obj.Content(pf.src) == "self" || obj.Content(pf.src) == "cls") {
-			return unknownType // a method of the repository's own
-		}
 		ot := ps.typeOf(pf, obj, depth+1)
+		if ot.kind == pyInstance {
+			// self.make(), Foo.create(), foo.clone(): the return
+			// annotation of the method the class has.
+			return ps.methodReturnType(ot.class, attr.Content(pf.src), depth+1)
+		}
 		if (ot.kind == pyForeign || ot.kind == pyModule && !ot.repo) && ps.foreignArgs(pf, n, depth) {
 			return pyType{kind: pyForeign}
 		}
