@@ -127,7 +127,9 @@ func (a *analyzer) pyDecides(t *target, pf *parsedFile, r languages.Reference, s
 		case rt.kind == pyForeign || rt.kind == pyModule || rt.kind == pyNone:
 			return false, true
 		case rt.kind == pyInstance && len(a.pyHier.byName[rt.class]) > 0:
-			return a.pyHier.reaches(rt.class, t.cd.def.Container, t.name), true
+			// A receiver typed as a base class may hold the subclass
+			// whose override changed (r: Base, r.m() reaches Sub.m).
+			return a.pyHier.reaches(rt.class, t.cd.def.Container, t.name) || a.pyHier.overrides(t.cd.def.Container, rt.class, t.name), true
 		case rt.kind == pyUnknown && pyReceiverName(pf, recv) != "":
 			// An untyped validator.is_type(...): a receiver named after
 			// a repository class (validator, _Test's test) is taken for

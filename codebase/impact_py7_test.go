@@ -112,3 +112,50 @@ func TestPythonIsinstanceNarrowing(t *testing.T) {
 		t.Errorf("locations = %v, want %v", im.Locations, want)
 	}
 }
+
+const pyResponses = `class Base:
+    def drain(self):
+        raise NotImplementedError()
+
+
+class Real(Base):
+    def drain(self):
+        return 1
+
+
+class Apart:
+    def drain(self):
+        return 2
+
+
+def fetch() -> Base:
+    return Real()
+
+
+def go():
+    fetch().drain()
+
+
+def other() -> Apart:
+    return Apart()
+
+
+def stay():
+    other().drain()
+`
+
+func TestPythonBaseTypedReceiverReachesOverride(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/resp.py", pyResponses)
+	base := map[string]string{"pkg/__init__.py": "\n", "pkg/resp.py": pyResponses}
+	newSrc := strings.Replace(pyResponses, "return 1", "return 3", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/resp.py": newSrc}, 0)
+	im := findImpact(a, "Real.drain")
+	if im == nil {
+		t.Fatalf("no impact for Real.drain:\n%s", dumpAnalysis(a))
+	}
+	// fetch() is a Base, which may be a Real; other() an Apart.
+	want := []string{loc("pkg/resp.py", lineOf(t, pyResponses, "    fetch().drain()"))}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}

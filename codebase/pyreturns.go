@@ -328,3 +328,32 @@ func accessorDef(src []byte, d *sitter.Node) bool {
 	}
 	return false
 }
+
+// overrides reports whether class sub inherits, through the repository's
+// classes, from class base, and base (or a class it inherits) declares
+// member name: a receiver typed as base may hold a sub, whose name then
+// runs.
+func (h *pyHierarchy) overrides(sub, base, name string) bool {
+	if sub == base || !h.hasMember(base, name) {
+		return false
+	}
+	seen := map[string]bool{}
+	queue := []string{sub}
+	for len(queue) > 0 && len(seen) < 64 {
+		cn := queue[0]
+		queue = queue[1:]
+		if seen[cn] {
+			continue
+		}
+		seen[cn] = true
+		for _, c := range h.byName[cn] {
+			for _, b := range c.bases {
+				if b == base {
+					return true
+				}
+				queue = append(queue, b)
+			}
+		}
+	}
+	return false
+}
