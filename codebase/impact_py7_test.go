@@ -159,3 +159,36 @@ func TestPythonBaseTypedReceiverReachesOverride(t *testing.T) {
 		t.Errorf("locations = %v, want %v", im.Locations, want)
 	}
 }
+
+const pyWriters = `class Doc:
+    def append(self, x):
+        return x
+
+
+class BaseWriter:
+    def __init__(self):
+        self.body = []
+        self.doc = Doc()
+
+
+class Writer(BaseWriter):
+    def visit(self, x):
+        self.body.append(x)
+        self.doc.append(x)
+`
+
+func TestPythonSelfAttributeFromBaseClass(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/writers.py", pyWriters)
+	base := map[string]string{"pkg/__init__.py": "\n", "pkg/writers.py": pyWriters}
+	newSrc := strings.Replace(pyWriters, "return x", "return [x]", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/writers.py": newSrc}, 0)
+	im := findImpact(a, "Doc.append")
+	if im == nil {
+		t.Fatalf("no impact for Doc.append:\n%s", dumpAnalysis(a))
+	}
+	// self.body is the list BaseWriter assigns; self.doc its Doc.
+	want := []string{loc("pkg/writers.py", lineOf(t, pyWriters, "self.doc.append(x)"))}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}

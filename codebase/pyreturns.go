@@ -357,3 +357,45 @@ func (h *pyHierarchy) overrides(sub, base, name string) bool {
 	}
 	return false
 }
+
+// inheritedAttrType is the type of self.name in class node cls of pf when
+// cls itself never binds name: the bindings of the first base class (of
+// the repository, breadth first) that does, in its body or methods. A
+// base outside the repository, or none binding it, leaves it unknown.
+func (ps *pyScopes) inheritedAttrType(pf *parsedFile, cls *sitter.Node, name string, depth int) pyType {
+	def, ok := enclosingPyClass(pf, int(cls.StartPoint().Row)+1)
+	if !ok || def.Name != cls.ChildByFieldName("name").Content(pf.src) {
+		return unknownType
+	}
+	queue := pyBases(pf, def)
+	seen := map[string]bool{def.Name: true}
+	for len(queue) > 0 && len(seen) < 32 {
+		b := queue[0]
+		queue = queue[1:]
+		if seen[b] {
+			continue
+		}
+		seen[b] = true
+		cs := ps.h.byName[b]
+		if len(cs) != 1 {
+			return unknownType // outside the repository, or ambiguous
+		}
+		c := cs[0]
+		root := ps.root(c.pf)
+		if root == nil {
+			return unknownType
+		}
+		node := findClassNode(c.pf.src, root, c.def.Name, uint32(c.def.StartLine-1), uint32(c.def.EndLine-1))
+		if node == nil {
+			return unknownType
+		}
+		var bs []binding
+		collectBindings(c.pf.src, node.ChildByFieldName("body"), name, &bs, nil)
+		collectSelfAssigns(c.pf.src, node.ChildByFieldName("body"), name, &bs)
+		if len(bs) > 0 {
+			return ps.bindingsType(c.pf, bs, name, depth+1)
+		}
+		queue = append(queue, c.bases...)
+	}
+	return unknownType
+}

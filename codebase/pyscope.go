@@ -657,6 +657,11 @@ func (ps *pyScopes) selfAttrType(pf *parsedFile, n *sitter.Node, name string, de
 		collectSelfAssigns(pf.src, cls.ChildByFieldName("body"), name, &bs)
 		ps.classBinds[key] = bs
 	}
+	if len(bs) == 0 && cls.ChildByFieldName("name") != nil {
+		// Assigned only in a base class (self.body = [] in the base's
+		// __init__): the types the nearest repository base gives it.
+		return ps.inheritedAttrType(pf, cls, name, depth)
+	}
 	return ps.bindingsType(pf, bs, name, depth)
 }
 
