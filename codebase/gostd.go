@@ -54,12 +54,31 @@ func (g *goTypes) stdReachable(t *target) bool {
 // stdReceiver reports whether the receiver of the member reference at
 // line:col of file p is provably a value of a standard-library type.
 func (g *goTypes) stdReceiver(p, pkgName string, line, col int) bool {
+	gp, recv := g.receiverAt(p, pkgName, line, col)
+	return recv != nil && g.stdValue(gp, recv, 0)
+}
+
+// receiverAt is the checked package of file p and the receiver x of the
+// member reference x.name at line:col; a nil receiver when there is none.
+func (g *goTypes) receiverAt(p, pkgName string, line, col int) (*goPkg, ast.Expr) {
 	gp := g.pkgs[pkgKey(dirOf(p), pkgName)]
 	if gp == nil || gp.info == nil {
-		return false
+		return nil, nil
 	}
-	_, sel := g.identAt(gp, p, line, col)
-	return sel != nil && g.stdValue(gp, sel.X, 0)
+	if _, sel := g.identAt(gp, p, line, col); sel != nil {
+		return gp, sel.X
+	}
+	return nil, nil
+}
+
+// declOf is the declaration index of the file declaring obj and obj's
+// offset there; a nil index when the file is unknown.
+func (g *goTypes) declOf(obj types.Object) (*goDecls, int) {
+	pos := g.fset.Position(obj.Pos())
+	if pos.Filename == "" {
+		return nil, 0
+	}
+	return g.declsOf(pos.Filename), pos.Offset
 }
 
 func (g *goTypes) stdValue(gp *goPkg, e ast.Expr, depth int) bool {
@@ -141,24 +160,20 @@ func (g *goTypes) stdPath(p string) bool {
 // or, for a local declared without a type, initialised from a
 // standard-library value.
 func (g *goTypes) stdDecl(gp *goPkg, obj types.Object, i, depth int) bool {
-	pos := g.fset.Position(obj.Pos())
-	if pos.Filename == "" {
-		return false
-	}
-	d := g.declsOf(pos.Filename)
+	d, off := g.declOf(obj)
 	if d == nil {
 		return false
 	}
-	if fn, ok := d.funcs[pos.Offset]; ok {
+	if fn, ok := d.funcs[off]; ok {
 		if i < len(fn) {
 			return g.stdType(fn[i], d.imports)
 		}
 		return false
 	}
-	if te, ok := d.types[pos.Offset]; ok {
+	if te, ok := d.types[off]; ok {
 		return g.stdType(te, d.imports)
 	}
-	if v, ok := d.values[pos.Offset]; ok && gp.files[pos.Filename] == d.file {
+	if v, ok := d.values[off]; ok && gp.files[d.path] == d.file {
 		// Only in a file the checker saw with this very syntax can the
 		// initialiser's identifiers be followed.
 		if call, ok := v.expr.(*ast.CallExpr); ok && v.n > 1 {
@@ -207,6 +222,7 @@ func (g *goTypes) stdType(e ast.Expr, imports map[string]string) bool {
 // goDecls indexes one file's declarations by the offset of the name they
 // declare.
 type goDecls struct {
+	path    string
 	file    *ast.File
 	imports map[string]string   // local package name → import path
 	types   map[int]ast.Expr    // parameters, results, fields, typed vars
@@ -246,7 +262,7 @@ func (g *goTypes) declsOf(p string) *goDecls {
 		g.decls[p] = nil
 		return nil
 	}
-	d := &goDecls{file: f, imports: map[string]string{}, types: map[int]ast.Expr{}, funcs: map[int][]ast.Expr{}, values: map[int]goDeclValue{}}
+	d := &goDecls{path: p, file: f, imports: map[string]string{}, types: map[int]ast.Expr{}, funcs: map[int][]ast.Expr{}, values: map[int]goDeclValue{}}
 	for _, is := range f.Imports {
 		ip, err := strconv.Unquote(is.Path.Value)
 		if err != nil {
@@ -338,15 +354,8 @@ func (g *goTypes) declsOf(p string) *goDecls {
 // are the library's, whatever their names, since only an interface value
 // can hold the module's types.
 func (g *goTypes) stdConcreteReceiver(p, pkgName string, line, col int) bool {
-	gp := g.pkgs[pkgKey(dirOf(p), pkgName)]
-	if gp == nil || gp.info == nil {
-		return false
-	}
-	_, sel := g.identAt(gp, p, line, col)
-	if sel == nil {
-		return false
-	}
-	id, ok := sel.X.(*ast.Ident)
+	gp, recv := g.receiverAt(p, pkgName, line, col)
+	id, ok := recv.(*ast.Ident)
 	if !ok {
 		return false
 	}
@@ -354,15 +363,14 @@ func (g *goTypes) stdConcreteReceiver(p, pkgName string, line, col int) bool {
 	if !ok {
 		return false
 	}
-	pos := g.fset.Position(v.Pos())
-	d := g.declsOf(pos.Filename)
+	d, off := g.declOf(v)
 	if d == nil {
 		return false
 	}
-	if te, ok := d.types[pos.Offset]; ok {
+	if te, ok := d.types[off]; ok {
 		return g.stdConcrete(te, d.imports)
 	}
-	dv, ok := d.values[pos.Offset]
+	dv, ok := d.values[off]
 	if !ok || dv.n != 1 {
 		return false
 	}

@@ -277,6 +277,12 @@ func (h *pyHierarchy) namedReaches(recv, container, name string) (ok, sure bool)
 // hasMember reports whether the class named class, or a class it
 // inherits from in the repository, declares member name.
 func (h *pyHierarchy) hasMember(class, name string) bool {
+	return h.anyUp(class, func(c pyClass) bool { return definesMember(c, name) })
+}
+
+// anyUp reports whether found holds for a repository class named class or
+// one it inherits from, visited breadth first by name (at most 64 names).
+func (h *pyHierarchy) anyUp(class string, found func(pyClass) bool) bool {
 	seen := map[string]bool{}
 	queue := []string{class}
 	for len(queue) > 0 && len(seen) < 64 {
@@ -287,7 +293,7 @@ func (h *pyHierarchy) hasMember(class, name string) bool {
 		}
 		seen[cn] = true
 		for _, c := range h.byName[cn] {
-			if definesMember(c, name) {
+			if found(c) {
 				return true
 			}
 			queue = append(queue, c.bases...)

@@ -1,6 +1,7 @@
 package codebase
 
 import (
+	"slices"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -337,25 +338,7 @@ func (h *pyHierarchy) overrides(sub, base, name string) bool {
 	if sub == base || !h.hasMember(base, name) {
 		return false
 	}
-	seen := map[string]bool{}
-	queue := []string{sub}
-	for len(queue) > 0 && len(seen) < 64 {
-		cn := queue[0]
-		queue = queue[1:]
-		if seen[cn] {
-			continue
-		}
-		seen[cn] = true
-		for _, c := range h.byName[cn] {
-			for _, b := range c.bases {
-				if b == base {
-					return true
-				}
-				queue = append(queue, b)
-			}
-		}
-	}
-	return false
+	return h.anyUp(sub, func(c pyClass) bool { return slices.Contains(c.bases, base) })
 }
 
 // inheritedAttrType is the type of self.name in class node cls of pf when
