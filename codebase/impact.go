@@ -141,7 +141,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 			// matched by bare name.
 			t.common = t.member && commonNames[t.name]
 		} else {
-			t.common = (t.member || !explicitImports[t.lang]) && commonNames[t.name]
+			t.common = (t.member || !explicitImports[t.lang]) && commonNames[t.name] || t.lang == "Python" && t.member && pyBuiltinMethods[t.name]
 		}
 		if jsMembers[t.lang] && cd.def.Name == "constructor" && cd.def.Container != "" {
 			// A TypeScript or JavaScript class's constructor is used where
@@ -255,6 +255,9 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 		}
 	}
 	countSharers(targets, found)
+	if a.pyHier != nil {
+		a.pyHier.pySharedNames(targets, found)
+	}
 	views := map[*parsedFile]*importView{}
 	viewOf := func(pf *parsedFile) *importView {
 		if iv, ok := views[pf]; ok {
@@ -284,7 +287,7 @@ func (a *analyzer) impact(ctx context.Context) ([]Impact, map[*changedDef][]refS
 			var sel goSel
 			resolved := false
 			for _, t := range ts {
-				if t.inOwnRange(pf, r.Line) || t.common && dirOf(pf.path) != t.cd.dir() {
+				if t.inOwnRange(pf, r.Line) || t.common && !pyCommonByReceiver(t) && dirOf(pf.path) != t.cd.dir() {
 					continue
 				}
 				if languageGroup(pf.lang) != t.group {

@@ -327,6 +327,80 @@ func (ps *pyScopes) importedAs(pf *parsedFile, stmt *sitter.Node, q string) stri
 	return ""
 }
 
+// pyBuiltinMethods are the methods of Python's builtin containers,
+// strings, files and regular expression matches (list.append, str.encode,
+// re.Match.group). A repository class declaring one (a tree node's
+// append, a writer's write) shares its name with every list, string and
+// file of the code: a call on a receiver whose type the syntax does not
+// show is far more often the builtin's. Such members are matched like the
+// common names, through receivers that prove the class.
+var pyBuiltinMethods = setOfStrings(
+	// list, tuple
+	"append", "extend", "insert", "remove", "pop", "clear", "index", "count", "sort", "reverse", "copy",
+	// dict
+	"keys", "values", "items", "setdefault", "popitem", "fromkeys",
+	// set
+	"discard", "union", "intersection", "difference", "symmetric_difference", "issubset", "issuperset", "isdisjoint",
+	"intersection_update", "difference_update", "symmetric_difference_update",
+	// str, bytes
+	"join", "split", "rsplit", "splitlines", "strip", "lstrip", "rstrip", "replace", "startswith", "endswith",
+	"format", "format_map", "encode", "decode", "lower", "upper", "casefold", "capitalize", "swapcase", "title",
+	"find", "rfind", "rindex", "partition", "rpartition", "translate", "maketrans", "center", "ljust", "rjust",
+	"zfill", "expandtabs", "removeprefix", "removesuffix", "isalnum", "isalpha", "isascii", "isdecimal",
+	"isdigit", "isidentifier", "islower", "isnumeric", "isprintable", "isspace", "istitle", "isupper", "hex", "fromhex",
+	// files
+	"read", "readline", "readlines", "write", "writelines", "seek", "tell", "flush", "fileno", "isatty",
+	"readable", "writable", "seekable", "truncate", "detach",
+	// re.Match, re.Pattern
+	"group", "groups", "groupdict", "span", "expand", "fullmatch", "findall", "finditer", "subn",
+)
+
+// pySharedNames marks as common the Python members whose name another
+// class of the searched files declares too (Tree.children beside
+// SymbolNode.children, Rule.expansion beside a transformer's expansion
+// method): a receiver whose type the syntax does not show holds any of
+// them, so only the uses whose receiver proves the class are kept.
+//
+// Classes of one hierarchy (a base and the subclasses overriding its
+// method) share the name as one method family and do not count.
+func (h *pyHierarchy) pySharedNames(targets []*target, found []*parsedFile) {
+	owners := map[string]map[string]bool{}
+	for _, t := range targets {
+		if t.lang == "Python" && t.member && t.cd.def.Container != "" && !t.common {
+			owners[t.name] = map[string]bool{}
+		}
+	}
+	if len(owners) == 0 {
+		return
+	}
+	for _, pf := range found {
+		if pf.syms == nil || pf.lang != "Python" {
+			continue
+		}
+		for _, d := range pf.syms.Definitions {
+			if set, ok := owners[d.Name]; ok && d.Container != "" {
+				set[d.Container] = true
+			}
+		}
+	}
+	for _, t := range targets {
+		if set, ok := owners[t.name]; ok && t.lang == "Python" && t.member && !t.common {
+			for c := range set {
+				if h.related(c, t.cd.def.Container) {
+					delete(set, c)
+				}
+			}
+			t.common = len(set) > 0
+		}
+	}
+}
+
+// related reports whether classes a and b are one class or one inherits
+// from the other.
+func (h *pyHierarchy) related(a, b string) bool {
+	return a == b || h.anyUp(a, func(c pyClass) bool { return c.def.Name == b }) || h.anyUp(b, func(c pyClass) bool { return c.def.Name == a })
+}
+
 // pyCommonByReceiver reports a Python member whose name is too common to
 // match by name (__init__, get, update): it is searched, and only uses
 // whose receiver proves the class are kept (super().__init__ in a
@@ -359,7 +433,12 @@ func (a *analyzer) pyProven(t *target, pf *parsedFile, r languages.Reference) bo
 		return ok
 	}
 	rt := ps.typeOf(pf, recv, 0)
-	return rt.kind == pyInstance && a.pyHier.reaches(rt.class, t.cd.def.Container, t.name)
+	if rt.kind == pyUnknown && pyReceiverName(pf, recv) != "" {
+		// xcode_settings.GetCflags(): named after the class it holds.
+		ok, sure := a.pyHier.namedReaches(pyReceiverName(pf, recv), t.cd.def.Container, t.name)
+		return ok && sure
+	}
+	return rt.kind == pyInstance && (a.pyHier.reaches(rt.class, t.cd.def.Container, t.name) || a.pyHier.overrides(t.cd.def.Container, rt.class, t.name))
 }
 
 // pyReceiverName is the name an untyped receiver goes by: x, the

@@ -29,6 +29,8 @@ type pyHierarchy struct {
 	scopes *pyScopes
 	// folded lists the class names by pyClassKey, for namedReaches.
 	folded map[string][]string
+	// seen are the files whose classes byName holds.
+	seen map[string]bool
 }
 
 // maxClassRounds bounds the rounds of base-class lookups (each one scan
@@ -39,22 +41,10 @@ const maxClassRounds = 4
 // for the base classes they name in the other Python files of the
 // repository, a few generations deep.
 func (a *analyzer) pyHierarchyOf(ctx context.Context, found []*parsedFile) (*pyHierarchy, error) {
-	h := &pyHierarchy{byName: map[string][]pyClass{}}
+	h := &pyHierarchy{byName: map[string][]pyClass{}, seen: map[string]bool{}}
 	h.scopes = newPyScopes(ctx, a.head, h)
-	seen := map[string]bool{}
-	add := func(pf *parsedFile) {
-		if pf.syms == nil || pf.lang != "Python" || seen[pf.path] {
-			return
-		}
-		seen[pf.path] = true
-		for _, d := range pf.syms.Definitions {
-			if d.Kind == languages.KindClass {
-				h.byName[d.Name] = append(h.byName[d.Name], pyClass{pf: pf, def: d, bases: pyBases(pf, d)})
-			}
-		}
-	}
 	for _, pf := range found {
-		add(pf)
+		h.add(pf)
 	}
 	var pyPaths []string
 	for _, p := range a.head.files {
@@ -81,7 +71,7 @@ func (a *analyzer) pyHierarchyOf(ctx context.Context, found []*parsedFile) (*pyH
 			return nil, err
 		}
 		for _, pf := range more {
-			add(pf)
+			h.add(pf)
 		}
 		for b := range unknown {
 			if _, ok := h.byName[b]; !ok {
@@ -93,6 +83,20 @@ func (a *analyzer) pyHierarchyOf(ctx context.Context, found []*parsedFile) (*pyH
 		sort.SliceStable(cs, func(i, j int) bool { return cs[i].pf.path < cs[j].pf.path })
 	}
 	return h, nil
+}
+
+// add records the classes of pf, once.
+func (h *pyHierarchy) add(pf *parsedFile) {
+	if pf.syms == nil || pf.lang != "Python" || h.seen[pf.path] {
+		return
+	}
+	h.seen[pf.path] = true
+	for _, d := range pf.syms.Definitions {
+		if d.Kind == languages.KindClass {
+			h.byName[d.Name] = append(h.byName[d.Name], pyClass{pf: pf, def: d, bases: pyBases(pf, d)})
+			h.folded = nil
+		}
+	}
 }
 
 // pyBuiltinBase are base classes from Python itself, never defined in

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
+
+	"github.com/reviewbot/reviewbot/languages"
 	"github.com/smacker/go-tree-sitter/python"
 )
 
@@ -631,10 +633,97 @@ func (ps *pyScopes) attrType(pf *parsedFile, n *sitter.Node, depth int) pyType {
 	switch {
 	case ot.kind == pyForeign, ot.kind == pyModule && !ot.repo:
 		return pyType{kind: pyForeign}
+	case ot.kind == pyModule:
+		if mf, name := ps.moduleMember(pf, n); mf != nil {
+			return ps.moduleValueType(mf, name, depth+1)
+		}
+		if ps.moduleKeyOf(pf, n) != "" {
+			return pyType{kind: pyModule, repo: true} // dns.message
+		}
 	case ot.kind == pyInstance:
-		return ps.memberType(ot.class, attr.Content(pf.src), true, depth+1) // an annotated @property
+		name := attr.Content(pf.src)
+		if t := ps.memberType(ot.class, name, true, depth+1); t != unknownType || ps.h.hasMember(ot.class, name) {
+			return t // an annotated @property
+		}
+		// No class of the hierarchy declares name: Python asks
+		// __getattr__ (bs4's tag.p finds the child tag p), whose
+		// return annotation says what it gives.
+		return ps.methodReturnType(ot.class, "__getattr__", depth+1)
 	}
 	return unknownType
+}
+
+// moduleMember resolves x.name where x is a dotted module name of the
+// repository bound by import (dns.rdatatype.RdataType after import
+// dns.rdatatype, m.f after import pkg.mod as m) to the module file that
+// defines name, and name; nil when x is not such a module or name is a
+// submodule.
+func (ps *pyScopes) moduleMember(pf *parsedFile, n *sitter.Node) (*parsedFile, string) {
+	obj, attr := n.ChildByFieldName("object"), n.ChildByFieldName("attribute")
+	if obj == nil || attr == nil {
+		return nil, ""
+	}
+	key, name := ps.moduleKeyOf(pf, obj), attr.Content(pf.src)
+	if key == "" || ps.modules[key+"/"+name] {
+		return nil, ""
+	}
+	for _, p := range []string{key + ".py", key + "/__init__.py"} {
+		if !ps.s.has[p] {
+			continue
+		}
+		mf, err := ps.s.get(ps.ctx, p)
+		if err != nil || mf == nil || mf.syms == nil || ps.root(mf) == nil {
+			return nil, ""
+		}
+		return mf, name
+	}
+	return nil, ""
+}
+
+// moduleKeyOf is the repository module a dotted name rooted in import
+// statements names (dns, dns.message after import dns.message), or "".
+func (ps *pyScopes) moduleKeyOf(pf *parsedFile, n *sitter.Node) string {
+	switch n.Type() {
+	case "identifier":
+		bs, _ := ps.scopeOf(pf, n, n.Content(pf.src))
+		key := ""
+		for _, b := range bs {
+			if b.kind != "import" {
+				return ""
+			}
+			k := ps.importedAs(pf, b.node, n.Content(pf.src))
+			if k == "" || key != "" && k != key {
+				return ""
+			}
+			key = k
+		}
+		return key
+	case "attribute":
+		obj, attr := n.ChildByFieldName("object"), n.ChildByFieldName("attribute")
+		if obj == nil || attr == nil {
+			return ""
+		}
+		if k := ps.moduleKeyOf(pf, obj); k != "" && ps.modules[k+"/"+attr.Content(pf.src)] {
+			return k + "/" + attr.Content(pf.src)
+		}
+	}
+	return ""
+}
+
+// moduleValueType is what module-level name of module file mf holds: an
+// instance (or the class object) of a class it defines, else what its
+// assignments give.
+func (ps *pyScopes) moduleValueType(mf *parsedFile, name string, depth int) pyType {
+	for _, d := range mf.syms.Definitions {
+		if d.Kind == languages.KindClass && d.Name == name && d.Container == "" {
+			ps.h.add(mf)
+			return pyType{kind: pyInstance, class: name}
+		}
+	}
+	if depth >= maxTypeDepth {
+		return unknownType
+	}
+	return ps.moduleNameType(moduleKey(mf.path), name, depth+1)
 }
 
 // selfAttrType merges the values the enclosing class gives attribute
@@ -740,6 +829,17 @@ func (ps *pyScopes) callType(pf *parsedFile, n *sitter.Node, depth int) pyType {
 		}
 		obj := fn.ChildByFieldName("object")
 		ot := ps.typeOf(pf, obj, depth+1)
+		if ot.kind == pyModule && ot.repo {
+			// dns.message.make_query(...), mod.Class(...): the module's
+			// function's return annotation, or the class's instance.
+			if mf, name := ps.moduleMember(pf, fn); mf != nil {
+				if t := ps.moduleValueType(mf, name, depth+1); t.kind == pyInstance {
+					return t
+				}
+				bs, _ := ps.scopeOf(mf, ps.root(mf), name)
+				return ps.defsReturnType(mf, bs, name, depth+1)
+			}
+		}
 		if ot.kind == pyInstance {
 			// self.make(), Foo.create(), foo.clone(): the return
 			// annotation of the method the class has.
@@ -839,8 +939,25 @@ func (ps *pyScopes) annotType(pf *parsedFile, n *sitter.Node) pyType {
 		return ps.annotType(pf, base)
 	case "binary_operator":
 		return ps.annotType(pf, n.ChildByFieldName("left")).merge(ps.annotType(pf, n.ChildByFieldName("right")))
+	case "string":
+		// A forward reference, v: "Validator": a repository class named
+		// by the quoted identifier.
+		name := strings.Trim(n.Content(pf.src), `"'`)
+		if isPyIdentifier(name) && len(ps.h.byName[name]) > 0 {
+			return pyType{kind: pyInstance, class: name}
+		}
 	}
 	return unknownType
+}
+
+// isPyIdentifier reports a plain Python identifier (ASCII).
+func isPyIdentifier(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // annotated reports an identifier with an annotated binding in scope
