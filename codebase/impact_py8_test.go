@@ -239,3 +239,62 @@ func TestPythonGetattrGivesMissingAttributes(t *testing.T) {
 		t.Errorf("locations = %v, want %v", im.Locations, want)
 	}
 }
+
+const pyTokenizer = `class Tokenizer:
+    def get_uint16(self):
+        return 0
+
+
+class Parser:
+    def get_uint16(self):
+        return 1
+`
+
+const pyRdata = `import pkg.tokenizer
+
+
+class Rdata:
+    @classmethod
+    def from_text(cls, tok: pkg.tokenizer.Tokenizer, origin=None):
+        raise NotImplementedError
+
+
+class Quoted:
+    def read(self, tok: "pkg.tokenizer.Tokenizer"):
+        return tok.get_uint16()
+`
+
+const pyCert = `import pkg.rdata
+
+
+class CERT(pkg.rdata.Rdata):
+    @classmethod
+    def from_text(cls, tok, origin=None):
+        flags = tok.get_uint16()
+        return origin.get_uint16(), flags
+
+
+def loose(tok):
+    return tok.get_uint16()
+`
+
+func TestPythonOverrideTakesItsBaseParameterAnnotations(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/tokenizer.py", pyTokenizer)
+	base := map[string]string{"pkg/__init__.py": "\n", "pkg/tokenizer.py": pyTokenizer, "pkg/rdata.py": pyRdata, "pkg/cert.py": pyCert}
+	newSrc := strings.Replace(pyTokenizer, "return 0", "return 2", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/tokenizer.py": newSrc}, 0)
+	im := findImpact(a, "Tokenizer.get_uint16")
+	if im == nil {
+		t.Fatalf("no impact for Tokenizer.get_uint16:\n%s", dumpAnalysis(a))
+	}
+	// CERT.from_text's tok is the Tokenizer its base annotates (with a
+	// dotted module name), as in the quoted annotation; origin is not
+	// annotated there, and loose is no method.
+	want := []string{
+		loc("pkg/cert.py", lineOf(t, pyCert, "flags = tok.get_uint16()")),
+		loc("pkg/rdata.py", lineOf(t, pyRdata, "return tok.get_uint16()")),
+	}
+	if !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}

@@ -382,3 +382,66 @@ func (ps *pyScopes) inheritedAttrType(pf *parsedFile, cls *sitter.Node, name str
 	}
 	return unknownType
 }
+
+// inheritedParamType is the type of an unannotated parameter name of a
+// method that overrides a repository base class's method annotating its
+// parameter of that name (def from_text(cls, tok) under a base's
+// from_text(cls, tok: Tokenizer)), as type checkers take it.
+func (ps *pyScopes) inheritedParamType(pf *parsedFile, param *sitter.Node, name string, depth int) pyType {
+	fn := enclosingOfType(param, "function_definition")
+	if fn == nil || depth > maxTypeDepth {
+		return unknownType
+	}
+	p := fn.Parent()
+	if p != nil && p.Type() == "decorated_definition" {
+		p = p.Parent()
+	}
+	if p == nil || p.Type() != "block" || p.Parent() == nil || p.Parent().Type() != "class_definition" {
+		return unknownType // a function, not a method
+	}
+	cls := p.Parent()
+	id, cid := fn.ChildByFieldName("name"), cls.ChildByFieldName("name")
+	if id == nil || cid == nil {
+		return unknownType
+	}
+	method, class := id.Content(pf.src), cid.Content(pf.src)
+	var bases []string
+	for _, c := range ps.h.byName[class] {
+		if c.pf == pf && c.def.StartLine-1 == int(cls.StartPoint().Row) {
+			bases = c.bases
+		}
+	}
+	seen := map[string]bool{}
+	for len(bases) > 0 && len(seen) < 64 {
+		b := bases[0]
+		bases = bases[1:]
+		if seen[b] {
+			continue
+		}
+		seen[b] = true
+		for _, c := range ps.h.byName[b] {
+			if bfn, found := ps.classMember(c, method); found {
+				if pt, ok := annotatedParam(ps, c.pf, bfn, name); ok {
+					return pt
+				}
+				continue
+			}
+			bases = append(bases, c.bases...)
+		}
+	}
+	return unknownType
+}
+
+// annotatedParam is the annotated type of parameter name of function fn.
+func annotatedParam(ps *pyScopes, pf *parsedFile, fn *sitter.Node, name string) (pyType, bool) {
+	params := fn.ChildByFieldName("parameters")
+	if params == nil {
+		return unknownType, false
+	}
+	for i := 0; i < int(params.NamedChildCount()); i++ {
+		if b, ok := paramBinding(pf.src, params.NamedChild(i), name); ok && b.annot != nil && b.star == 0 {
+			return ps.annotType(pf, b.annot), true
+		}
+	}
+	return unknownType, false
+}

@@ -505,6 +505,9 @@ func (ps *pyScopes) bindingType(pf *parsedFile, b binding, name string, depth in
 		if b.star > 0 {
 			return pyType{kind: pyForeign} // *args is a tuple, **kwargs a dict
 		}
+		if b.annot == nil {
+			return ps.inheritedParamType(pf, b.node, name, depth)
+		}
 		return ps.annotType(pf, b.annot)
 	case "assign":
 		if b.annot != nil {
@@ -903,7 +906,19 @@ func (ps *pyScopes) annotType(pf *parsedFile, n *sitter.Node) pyType {
 	case "attribute":
 		attr := n.ChildByFieldName("attribute")
 		root := n.ChildByFieldName("object")
-		if attr == nil || root == nil || root.Type() != "identifier" {
+		if attr == nil || root == nil {
+			return unknownType
+		}
+		if root.Type() == "attribute" {
+			// tok: dns.tokenizer.Tokenizer, a class of a repository module.
+			if mf, name := ps.moduleMember(pf, n); mf != nil {
+				if t := ps.moduleValueType(mf, name, 0); t.kind == pyInstance {
+					return t
+				}
+			}
+			return unknownType
+		}
+		if root.Type() != "identifier" {
 			return unknownType
 		}
 		bs, _ := ps.scopeOf(pf, root, root.Content(pf.src))
@@ -940,9 +955,12 @@ func (ps *pyScopes) annotType(pf *parsedFile, n *sitter.Node) pyType {
 	case "binary_operator":
 		return ps.annotType(pf, n.ChildByFieldName("left")).merge(ps.annotType(pf, n.ChildByFieldName("right")))
 	case "string":
-		// A forward reference, v: "Validator": a repository class named
-		// by the quoted identifier.
+		// A forward reference, v: "Validator" or "dns.tokenizer.Tokenizer":
+		// a repository class named by the quoted (dotted) name.
 		name := strings.Trim(n.Content(pf.src), `"'`)
+		if i := strings.LastIndex(name, "."); i >= 0 {
+			name = name[i+1:]
+		}
 		if isPyIdentifier(name) && len(ps.h.byName[name]) > 0 {
 			return pyType{kind: pyInstance, class: name}
 		}
