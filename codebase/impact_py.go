@@ -384,15 +384,35 @@ func (h *pyHierarchy) pySharedNames(targets []*target, found []*parsedFile) {
 		}
 	}
 	for _, t := range targets {
-		if set, ok := owners[t.name]; ok && t.lang == "Python" && t.member && !t.common {
-			for c := range set {
-				if h.related(c, t.cd.def.Container) {
-					delete(set, c)
-				}
+		set, ok := owners[t.name]
+		if !ok || t.lang != "Python" || !t.member || t.common {
+			continue
+		}
+		if t.cd.change == ChangeDeleted && h.anyUp(t.cd.def.Container, func(c pyClass) bool { return declaresName(c, t.name) }) {
+			// Deleted here, yet a class of that name still has the
+			// member (inherited, or a class of that name elsewhere):
+			// a use by name does not break.
+			t.common = true
+			continue
+		}
+		for c := range set {
+			if !h.related(c, t.cd.def.Container) {
+				t.common = true
+				break
 			}
-			t.common = len(set) > 0
 		}
 	}
+}
+
+// declaresName reports whether class c declares member name, as a
+// method, a class variable or an attribute its methods assign.
+func declaresName(c pyClass, name string) bool {
+	for _, d := range c.pf.syms.Definitions {
+		if d.Container == c.def.Name && d.Name == name && d.StartLine >= c.def.StartLine && d.EndLine <= c.def.EndLine {
+			return true
+		}
+	}
+	return false
 }
 
 // related reports whether classes a and b are one class or one inherits

@@ -298,3 +298,58 @@ func TestPythonOverrideTakesItsBaseParameterAnnotations(t *testing.T) {
 		t.Errorf("locations = %v, want %v", im.Locations, want)
 	}
 }
+
+const pyOldMath = `class math:
+    def __init__(self):
+        self.attributes = {}
+`
+
+const pyMathML = `import xml.etree.ElementTree as ET
+
+
+class MathElement(ET.Element):
+    def __init__(self):
+        self.attrib = {}
+`
+
+const pyDocNodes = `class Element:
+    def __init__(self):
+        self.attributes = {}
+
+
+class math(Element):
+    pass
+`
+
+const pyDocUse = `def copy(node, raw):
+    node.attributes["x"] = 1
+    return raw.attributes
+`
+
+func TestPythonDeletedMemberAClassOfThatNameStillHas(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/latex.py", pyOldMath)
+	base := map[string]string{"pkg/__init__.py": "\n", "pkg/latex.py": pyOldMath, "pkg/nodes.py": pyDocNodes, "pkg/use.py": pyDocUse}
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/latex.py": "def gone():\n    return None\n"}, 0)
+	// latex.math and its attributes are gone, but nodes.math inherits
+	// attributes from Element: a use by name does not break, and only a
+	// receiver proving the class would be listed.
+	if im := findImpact(a, "math.attributes"); im != nil && len(im.Locations) > 0 {
+		t.Errorf("math.attributes lists %v; a class named math still has attributes", im.Locations)
+	}
+}
+
+func TestPythonStandardLibraryBaseIsNotARepositoryClass(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/mathml.py", pyMathML)
+	mathml := strings.Replace(pyMathML, "self.attrib = {}", "self.attributes = {}", 1)
+	nodes := strings.Replace(pyDocNodes, "class math(Element):\n    pass\n", "", 1)
+	use := "def f(e):\n    return e.attributes\n"
+	base := map[string]string{"pkg/__init__.py": "\n", "pkg/mathml.py": mathml, "pkg/nodes.py": nodes, "pkg/use.py": use}
+	newSrc := strings.Replace(mathml, "self.attributes = {}", "self.attributes = dict()", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/mathml.py": newSrc}, 0)
+	// MathElement's base is xml.etree's Element, not nodes.Element: the
+	// two are unrelated classes sharing attributes, so the untyped e
+	// proves neither.
+	if im := findImpact(a, "MathElement.attributes"); im != nil && len(im.Locations) > 0 {
+		t.Errorf("MathElement.attributes lists %v", im.Locations)
+	}
+}

@@ -122,6 +122,9 @@ func pyBases(pf *parsedFile, d languages.Definition) []string {
 			part = part[:i] // Generic[T]
 		}
 		if i := strings.LastIndex(part, "."); i >= 0 {
+			if pyStdlibQualifier(pf, part[:strings.Index(part, ".")]) {
+				continue // ET.Element: the standard library's, not a repository Element
+			}
 			part = part[i+1:]
 		}
 		if part != "" {
@@ -129,6 +132,22 @@ func pyBases(pf *parsedFile, d languages.Definition) []string {
 		}
 	}
 	return out
+}
+
+// pyStdlibQualifier reports whether q is the local name of a module of
+// the standard library that pf imports (import xml.etree.ElementTree as
+// ET, import logging).
+func pyStdlibQualifier(pf *parsedFile, q string) bool {
+	for _, im := range pf.syms.Imports {
+		if strings.HasPrefix(im.Path, ".") {
+			continue
+		}
+		root := strings.SplitN(im.Path, ".", 2)[0]
+		if im.Alias == q || im.Alias == "" && root == q {
+			return pyStdlib[root]
+		}
+	}
+	return false
 }
 
 // selfReaches reports whether self.name, written inside class cls of pf,
