@@ -13,9 +13,11 @@ import (
 	"github.com/reviewbot/reviewbot/languages"
 )
 
-// maxLocations caps the locations listed per impact; the summary still
-// counts them all.
-const maxLocations = 200
+// maxLocations caps the locations listed per impact (a guard against a
+// helper called from everywhere in a huge repository); the summary still
+// counts them all. The prompt lists fewer (tiers.maxPromptLocations), the
+// summary comment ten.
+const maxLocations = 1000
 
 // commonNames are method (and implicitly visible function) names shared by
 // so many unrelated types that matching them by name alone, without type

@@ -343,6 +343,10 @@ func JSON(w io.Writer, r *Result) error {
 	return enc.Encode(r)
 }
 
+// maxTextLocations caps the locations the terminal output prints per
+// impact entry; the JSON carries every one.
+const maxTextLocations = 25
+
 // Text writes a review for a person at a terminal; color adds ANSI colours.
 func Text(w io.Writer, r *Result, color bool) {
 	c := func(code, s string) string {
@@ -386,7 +390,11 @@ func Text(w io.Writer, r *Result, color bool) {
 		fmt.Fprintln(w, c("1", fmt.Sprintf("Downstream impact (%d)", len(r.Impact))))
 		for _, im := range r.Impact {
 			fmt.Fprintf(w, "  %s: %s\n", pathText(im.Symbol), oneLine(im.Summary))
-			for _, l := range im.Locations {
+			for i, l := range im.Locations {
+				if i == maxTextLocations {
+					fmt.Fprintf(w, "      ... and %d more (--format json lists them all)\n", len(im.Locations)-i)
+					break
+				}
 				fmt.Fprintf(w, "      %s\n", pathText(l))
 			}
 		}

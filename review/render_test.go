@@ -3,6 +3,7 @@ package review
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -314,5 +315,32 @@ func TestGitHubWebURL(t *testing.T) {
 		if got := GitHubWebURL(remote); got != want {
 			t.Errorf("GitHubWebURL(%q) = %q, want %q", remote, got, want)
 		}
+	}
+}
+
+func TestTextCapsImpactLocationsJSONKeepsThem(t *testing.T) {
+	r := sampleResult()
+	var locs []string
+	for i := 1; i <= maxTextLocations+7; i++ {
+		locs = append(locs, fmt.Sprintf("lib/util.go:%d", i))
+	}
+	r.Impact = []Impact{{Symbol: "util.Helper", Summary: "signature changed; 32 references in 1 file", Locations: locs}}
+	var text, js bytes.Buffer
+	Text(&text, r, false)
+	if !showsTeamSections(r) {
+		t.Fatal("sample result shows no team sections")
+	}
+	out := text.String()
+	if !strings.Contains(out, fmt.Sprintf("lib/util.go:%d\n", maxTextLocations)) || strings.Contains(out, fmt.Sprintf("lib/util.go:%d\n", maxTextLocations+1)) {
+		t.Errorf("text does not stop at %d locations:\n%s", maxTextLocations, out)
+	}
+	if !strings.Contains(out, "... and 7 more (--format json lists them all)") {
+		t.Errorf("text does not say how many were left out:\n%s", out)
+	}
+	if err := JSON(&js, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(js.String(), fmt.Sprintf(`"lib/util.go:%d"`, maxTextLocations+7)) {
+		t.Errorf("JSON lost locations past the text cap")
 	}
 }

@@ -141,6 +141,11 @@ func fileEntry(f File, pis []PathInstruction) chunkFile {
 	return chunkFile{Path: f.Path, Guidance: strings.Join(guidance, "\n"), Attrs: attrs, Patch: f.Patch}
 }
 
+// maxPromptLocations caps the locations of one impact entry in the
+// review prompt: the model needs examples of who breaks, not every caller
+// of a helper, and each location costs input tokens.
+const maxPromptLocations = 40
+
 // impactItems renders the static impact facts for the review prompt.
 func impactItems(items []ImpactItem) []dataItem {
 	var out []dataItem
@@ -152,7 +157,12 @@ func impactItems(items []ImpactItem) []dataItem {
 		if it.Summary != "" {
 			fmt.Fprintf(&b, "found: %s\n", it.Summary)
 		}
-		fmt.Fprintf(&b, "locations: %s", strings.Join(it.Locations, ", "))
+		locs := it.Locations
+		more := ""
+		if len(locs) > maxPromptLocations {
+			locs, more = locs[:maxPromptLocations], fmt.Sprintf(" (and %d more)", len(locs)-maxPromptLocations)
+		}
+		fmt.Fprintf(&b, "locations: %s%s", strings.Join(locs, ", "), more)
 		out = append(out, dataItem{Attrs: attr("symbol", it.Symbol), Text: b.String()})
 	}
 	return out
