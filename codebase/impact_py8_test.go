@@ -353,3 +353,20 @@ func TestPythonStandardLibraryBaseIsNotARepositoryClass(t *testing.T) {
 		t.Errorf("MathElement.attributes lists %v", im.Locations)
 	}
 }
+
+func TestPythonOptionalReturnAnnotationInAnnotationSyntax(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/tags.py", pyTags)
+	// In a def's return annotation Optional[Tag] parses as a generic
+	// type (its argument inside a type_parameter), not as a subscript.
+	src := "from typing import Optional\n\n\n" + strings.Replace(pyTags, `-> "Tag":`, `-> Optional[Tag]:`, 1)
+	base := map[string]string{"pkg/__init__.py": "\n", "pkg/tags.py": src, "pkg/show.py": pyTagsUse}
+	newSrc := strings.Replace(src, "return self.name\n", "return str(self.name)\n", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/tags.py": newSrc}, 0)
+	im := findImpact(a, "Tag.decode")
+	if im == nil {
+		t.Fatalf("no impact for Tag.decode:\n%s", dumpAnalysis(a))
+	}
+	if want := []string{loc("pkg/show.py", lineOf(t, pyTagsUse, "return soup.body.decode()"))}; !slices.Equal(im.Locations, want) {
+		t.Errorf("locations = %v, want %v", im.Locations, want)
+	}
+}

@@ -945,9 +945,23 @@ func (ps *pyScopes) annotType(pf *parsedFile, n *sitter.Node) pyType {
 			last = last[i+1:]
 		}
 		if last == "Optional" || last == "Union" {
-			t := pyType{kind: pyNone}
+			// Optional[T] parses as a subscript in expressions and as a
+			// generic_type, whose arguments sit in a type_parameter, in
+			// annotations.
+			var args []*sitter.Node
 			for i := 1; i < int(n.NamedChildCount()); i++ {
-				t = t.merge(ps.annotType(pf, n.NamedChild(i)))
+				c := n.NamedChild(i)
+				if c.Type() != "type_parameter" {
+					args = append(args, c)
+					continue
+				}
+				for j := 0; j < int(c.NamedChildCount()); j++ {
+					args = append(args, c.NamedChild(j))
+				}
+			}
+			t := pyType{kind: pyNone}
+			for _, c := range args {
+				t = t.merge(ps.annotType(pf, c))
 			}
 			return t
 		}
