@@ -372,10 +372,7 @@ func (ps *pyScopes) inheritedAttrType(pf *parsedFile, cls *sitter.Node, name str
 		if node == nil {
 			return unknownType
 		}
-		var bs []binding
-		collectBindings(c.pf.src, node.ChildByFieldName("body"), name, &bs, nil)
-		collectSelfAssigns(c.pf.src, node.ChildByFieldName("body"), name, &bs)
-		if len(bs) > 0 {
+		if bs := ps.classBindings(c.pf, node, name); len(bs) > 0 {
 			return ps.bindingsType(c.pf, bs, name, depth+1)
 		}
 		queue = append(queue, c.bases...)
@@ -388,6 +385,17 @@ func (ps *pyScopes) inheritedAttrType(pf *parsedFile, cls *sitter.Node, name str
 // parameter of that name (def from_text(cls, tok) under a base's
 // from_text(cls, tok: Tokenizer)), as type checkers take it.
 func (ps *pyScopes) inheritedParamType(pf *parsedFile, param *sitter.Node, name string, depth int) pyType {
+	key := pyNodeKey{pf, param.StartByte(), name}
+	if t, ok := ps.paramTypes[key]; ok {
+		return t
+	}
+	t := ps.baseParamType(pf, param, name, depth)
+	ps.paramTypes[key] = t
+	return t
+}
+
+// baseParamType computes inheritedParamType.
+func (ps *pyScopes) baseParamType(pf *parsedFile, param *sitter.Node, name string, depth int) pyType {
 	fn := enclosingOfType(param, "function_definition")
 	if fn == nil || depth > maxTypeDepth {
 		return unknownType

@@ -2,12 +2,13 @@ package codebase
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/python"
 
 	"github.com/reviewbot/reviewbot/languages"
-	"github.com/smacker/go-tree-sitter/python"
 )
 
 // Python scopes and receiver types, read from the syntax tree: which
@@ -113,10 +114,15 @@ type pyScopes struct {
 	// scopes.
 	funcBinds  map[pyNodeKey]funcBindings
 	classBinds map[pyNodeKey][]binding
+	// selfAssigns indexes, per class, the self.name assignments of its
+	// methods by name.
+	selfAssigns map[pyNodeKey]map[string][]binding
+	// paramTypes memoizes inheritedParamType by parameter.
+	paramTypes map[pyNodeKey]pyType
 }
 
 func newPyScopes(ctx context.Context, s *snapshot, h *pyHierarchy) *pyScopes {
-	ps := &pyScopes{ctx: ctx, s: s, h: h, trees: map[*parsedFile]*sitter.Node{}, modules: map[string]bool{}, keys: map[string]string{}, stars: map[*parsedFile]bool{}, modBinds: map[pyBindKey][]binding{}, funcBinds: map[pyNodeKey]funcBindings{}, classBinds: map[pyNodeKey][]binding{}}
+	ps := &pyScopes{ctx: ctx, s: s, h: h, trees: map[*parsedFile]*sitter.Node{}, modules: map[string]bool{}, keys: map[string]string{}, stars: map[*parsedFile]bool{}, modBinds: map[pyBindKey][]binding{}, funcBinds: map[pyNodeKey]funcBindings{}, classBinds: map[pyNodeKey][]binding{}, selfAssigns: map[pyNodeKey]map[string][]binding{}, paramTypes: map[pyNodeKey]pyType{}}
 	for _, p := range s.files {
 		if strings.HasSuffix(p, ".py") || strings.HasSuffix(p, ".pyi") {
 			ps.modules[moduleKey(p)] = true
@@ -742,13 +748,7 @@ func (ps *pyScopes) selfAttrType(pf *parsedFile, n *sitter.Node, name string, de
 	if cls == nil {
 		return unknownType
 	}
-	key := pyNodeKey{pf, cls.StartByte(), name}
-	bs, ok := ps.classBinds[key]
-	if !ok {
-		collectBindings(pf.src, cls.ChildByFieldName("body"), name, &bs, nil)
-		collectSelfAssigns(pf.src, cls.ChildByFieldName("body"), name, &bs)
-		ps.classBinds[key] = bs
-	}
+	bs := ps.classBindings(pf, cls, name)
 	if len(bs) == 0 && cls.ChildByFieldName("name") != nil {
 		// Assigned only in a base class (self.body = [] in the base's
 		// __init__): the types the nearest repository base gives it.
@@ -757,9 +757,30 @@ func (ps *pyScopes) selfAttrType(pf *parsedFile, n *sitter.Node, name string, de
 	return ps.bindingsType(pf, bs, name, depth)
 }
 
-// collectSelfAssigns finds self.name = v (and self.name: T = v) in the
-// methods of a class body, not in nested classes.
-func collectSelfAssigns(src []byte, n *sitter.Node, name string, out *[]binding) {
+// classBindings are the bindings class cls of pf gives name: name = v
+// in its body, self.name = v in its methods.
+func (ps *pyScopes) classBindings(pf *parsedFile, cls *sitter.Node, name string) []binding {
+	key := pyNodeKey{pf, cls.StartByte(), name}
+	if bs, ok := ps.classBinds[key]; ok {
+		return bs
+	}
+	var bs []binding
+	collectBindings(pf.src, cls.ChildByFieldName("body"), name, &bs, nil)
+	all, ok := ps.selfAssigns[pyNodeKey{pf, cls.StartByte(), ""}]
+	if !ok {
+		all = map[string][]binding{}
+		indexSelfAssigns(pf.src, cls.ChildByFieldName("body"), all)
+		ps.selfAssigns[pyNodeKey{pf, cls.StartByte(), ""}] = all
+	}
+	bs = append(bs, all[name]...)
+	ps.classBinds[key] = bs
+	return bs
+}
+
+// indexSelfAssigns finds every self.name = v (and self.name: T = v) in
+// the methods of a class body, not in nested classes, by name: one walk
+// of the class serves all its attributes.
+func indexSelfAssigns(src []byte, n *sitter.Node, out map[string][]binding) {
 	if n == nil {
 		return
 	}
@@ -772,29 +793,38 @@ func collectSelfAssigns(src []byte, n *sitter.Node, name string, out *[]binding)
 			left := c.ChildByFieldName("left")
 			if left != nil && left.Type() == "attribute" {
 				o, a := left.ChildByFieldName("object"), left.ChildByFieldName("attribute")
-				if o != nil && a != nil && o.Content(src) == "self" && a.Content(src) == name {
-					*out = append(*out, binding{node: c, kind: "assign", value: c.ChildByFieldName("right"), annot: c.ChildByFieldName("type")})
+				if o != nil && a != nil && o.Content(src) == "self" {
+					out[a.Content(src)] = append(out[a.Content(src)], binding{node: c, kind: "assign", value: c.ChildByFieldName("right"), annot: c.ChildByFieldName("type")})
 				}
-			} else if left != nil && left.Type() != "identifier" && selfTargetIn(src, left, name) {
-				*out = append(*out, binding{node: c, kind: "other"})
+			} else if left != nil && left.Type() != "identifier" {
+				for _, name := range selfTargets(src, left) {
+					out[name] = append(out[name], binding{node: c, kind: "other"})
+				}
 			}
 		}
-		collectSelfAssigns(src, c, name, out)
+		indexSelfAssigns(src, c, out)
 	}
 }
 
-// selfTargetIn reports self.name among the targets of a, self.name = ...
-func selfTargetIn(src []byte, n *sitter.Node, name string) bool {
+// selfTargets are the names of the self.name targets of a, self.name = ...
+// (each once).
+func selfTargets(src []byte, n *sitter.Node) []string {
 	if n.Type() == "attribute" {
 		o, a := n.ChildByFieldName("object"), n.ChildByFieldName("attribute")
-		return o != nil && a != nil && o.Content(src) == "self" && a.Content(src) == name
+		if o != nil && a != nil && o.Content(src) == "self" {
+			return []string{a.Content(src)}
+		}
+		return nil
 	}
+	var out []string
 	for i := 0; i < int(n.NamedChildCount()); i++ {
-		if selfTargetIn(src, n.NamedChild(i), name) {
-			return true
+		for _, name := range selfTargets(src, n.NamedChild(i)) {
+			if !slices.Contains(out, name) {
+				out = append(out, name)
+			}
 		}
 	}
-	return false
+	return out
 }
 
 // callType is what f(...) returns: a builtin's builtin value, a class's
