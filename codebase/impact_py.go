@@ -122,7 +122,7 @@ func (a *analyzer) pyDecides(t *target, pf *parsedFile, r languages.Reference, s
 		if ok, sure := a.pyHier.superReaches(pf, recv, t.cd.def.Container, t.name); sure {
 			return ok, true
 		}
-		rt := ps.typeOf(pf, recv, 0)
+		rt := ps.receiverType(pf, recv)
 		switch {
 		case rt.kind == pyForeign || rt.kind == pyModule || rt.kind == pyNone:
 			return false, true
@@ -452,7 +452,7 @@ func (a *analyzer) pyProven(t *target, pf *parsedFile, r languages.Reference) bo
 	if ok, sure := a.pyHier.superReaches(pf, recv, t.cd.def.Container, t.name); sure {
 		return ok
 	}
-	rt := ps.typeOf(pf, recv, 0)
+	rt := ps.receiverType(pf, recv)
 	if rt.kind == pyUnknown && pyReceiverName(pf, recv) != "" {
 		// xcode_settings.GetCflags(): named after the class it holds.
 		ok, sure := a.pyHier.namedReaches(pyReceiverName(pf, recv), t.cd.def.Container, t.name)

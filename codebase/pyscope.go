@@ -119,10 +119,30 @@ type pyScopes struct {
 	selfAssigns map[pyNodeKey]map[string][]binding
 	// paramTypes memoizes inheritedParamType by parameter.
 	paramTypes map[pyNodeKey]pyType
+	// recvTypes memoizes receiverType: every target sharing a name asks
+	// for the same receivers.
+	recvTypes map[pySpan]pyType
+}
+
+// pySpan names one expression of a file by its byte range.
+type pySpan struct {
+	pf         *parsedFile
+	start, end uint32
+}
+
+// receiverType is typeOf(recv), once per receiver expression.
+func (ps *pyScopes) receiverType(pf *parsedFile, recv *sitter.Node) pyType {
+	k := pySpan{pf, recv.StartByte(), recv.EndByte()}
+	if t, ok := ps.recvTypes[k]; ok {
+		return t
+	}
+	t := ps.typeOf(pf, recv, 0)
+	ps.recvTypes[k] = t
+	return t
 }
 
 func newPyScopes(ctx context.Context, s *snapshot, h *pyHierarchy) *pyScopes {
-	ps := &pyScopes{ctx: ctx, s: s, h: h, trees: map[*parsedFile]*sitter.Node{}, modules: map[string]bool{}, keys: map[string]string{}, stars: map[*parsedFile]bool{}, modBinds: map[pyBindKey][]binding{}, funcBinds: map[pyNodeKey]funcBindings{}, classBinds: map[pyNodeKey][]binding{}, selfAssigns: map[pyNodeKey]map[string][]binding{}, paramTypes: map[pyNodeKey]pyType{}}
+	ps := &pyScopes{ctx: ctx, s: s, h: h, trees: map[*parsedFile]*sitter.Node{}, modules: map[string]bool{}, keys: map[string]string{}, stars: map[*parsedFile]bool{}, modBinds: map[pyBindKey][]binding{}, funcBinds: map[pyNodeKey]funcBindings{}, classBinds: map[pyNodeKey][]binding{}, selfAssigns: map[pyNodeKey]map[string][]binding{}, paramTypes: map[pyNodeKey]pyType{}, recvTypes: map[pySpan]pyType{}}
 	for _, p := range s.files {
 		if strings.HasSuffix(p, ".py") || strings.HasSuffix(p, ".pyi") {
 			ps.modules[moduleKey(p)] = true
