@@ -75,15 +75,7 @@ func (a *GitHubApp) installation(id int64) (*installationClient, error) {
 	if err != nil {
 		return nil, err
 	}
-	pacer := &gh.Pacer{Base: tr, Gap: a.WriteGap, Logger: a.Logger}
-	var rt http.RoundTripper = pacer
-	if a.Gate != nil {
-		// The gate spaces writes across replicas by the database clock;
-		// the Pacer keeps its rate-limit waits and retries but no gap of
-		// its own, which would double the wait.
-		pacer.Gap = -1
-		rt = &gatedTransport{gate: a.Gate, installation: id, next: pacer}
-	}
+	rt := pacedTransport(tr, a.Gate, id, a.WriteGap, a.Logger)
 	c, err := gh.NewClient(a.APIURL, &http.Client{Transport: rt})
 	if err != nil {
 		return nil, err
@@ -94,6 +86,19 @@ func (a *GitHubApp) installation(id int64) (*installationClient, error) {
 	}
 	a.clients[id] = ic
 	return ic, nil
+}
+
+// pacedTransport is the transport of installation id's client: the Pacer
+// keeps writes serial and waits out rate limits and server errors. With a
+// gate (PostgreSQL), every attempt it sends, a retry too, passes the gate,
+// which spaces writes across replicas by the database clock; the Pacer
+// then keeps no gap of its own, which would double the wait, and no
+// replica holds the gate while it sleeps on a rate limit.
+func pacedTransport(tr http.RoundTripper, gate *store.WriteGate, id int64, gap time.Duration, log *slog.Logger) http.RoundTripper {
+	if gate == nil {
+		return &gh.Pacer{Base: tr, Gap: gap, Logger: log}
+	}
+	return &gh.Pacer{Base: &gatedTransport{gate: gate, installation: id, next: tr}, Gap: -1, Logger: log}
 }
 
 // gatedTransport sends content-creating requests through the write gate.
