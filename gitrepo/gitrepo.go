@@ -128,6 +128,9 @@ func (r *LocalRange) BaseNote(ctx context.Context) string {
 func (r *LocalRange) commit(ctx context.Context, ref string) (string, error) {
 	out, err := git(ctx, r.Dir, "rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}")
 	if err != nil || len(bytes.TrimSpace(out)) == 0 {
+		if r.shallow(ctx) {
+			return "", fmt.Errorf("no such commit in %s, a shallow clone: it may lie beyond the history fetched; fetch it with `git fetch --unshallow` (in GitHub Actions, actions/checkout with `fetch-depth: 0`), or check the name with git log", r.Dir)
+		}
 		return "", fmt.Errorf("no such commit in %s; check the name with git log", r.Dir)
 	}
 	return strings.TrimSpace(string(out)), nil

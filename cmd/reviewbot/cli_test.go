@@ -89,6 +89,12 @@ func TestReviewExplainsShallowBareAndEmptyRepositories(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "git fetch --unshallow") || !strings.Contains(stderr, "fetch-depth: 0") {
 		t.Errorf("shallow clone: exit %d %s", code, stderr)
 	}
+	// A base beyond the fetched history (HEAD~3 of a depth-1 clone) is no
+	// typo: say that the clone is shallow.
+	code, _, stderr = runCLI(t, nil, "review", "--repo", shallow, "--dry-run", "--base", "HEAD~3")
+	if code != exitUsage || !strings.Contains(stderr, "shallow clone") || !strings.Contains(stderr, "git fetch --unshallow") {
+		t.Errorf("shallow clone, base beyond its history: exit %d %s", code, stderr)
+	}
 	bare := filepath.Join(t.TempDir(), "bare.git")
 	up.Git("clone", "-q", "--bare", up.Dir, bare)
 	code, _, stderr = runCLI(t, nil, "review", "--repo", bare, "--dry-run")
