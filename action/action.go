@@ -203,6 +203,7 @@ func Run(ctx context.Context, env Env) error {
 
 	ro := newReadOnly(client, owner, repo, number, env.Stdout)
 	pub := gh.NewPublisher(client, owner, repo, number, "", log)
+	pub.TokenUser = userToken(token)
 	var publisher review.Publisher = pub
 	if dryRun {
 		publisher = ro
@@ -377,3 +378,12 @@ func writeStepSummary(env Env, md string) {
 
 // maxStepSummary is GitHub's limit on one step's summary (1 MiB).
 const maxStepSummary = 1 << 20
+
+// userToken reports a token that may belong to a user (a personal access
+// token, ghp_ or github_pat_; an OAuth or user-to-server token) rather
+// than an installation (GITHUB_TOKEN and GitHub App tokens start with
+// ghs_). Only for those is it worth asking GitHub whose token it is.
+// https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/
+func userToken(token string) bool {
+	return !strings.HasPrefix(token, "ghs_")
+}

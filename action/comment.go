@@ -41,9 +41,11 @@ func commentEvent(name string, ev *event) (*slash.Event, error) {
 // slashDeps builds what the commands act with in the Action.
 func slashDeps(env Env, client *gh.Client, owner, repo string, number int, ov review.Overrides, models tiers.Config, apiURL string, base http.RoundTripper, token string, log *slog.Logger) slash.Deps {
 	ro := newReadOnly(client, owner, repo, number, env.Stdout)
+	pub := gh.NewPublisher(client, owner, repo, number, "", log)
+	pub.TokenUser = userToken(token)
 	return slash.Deps{
 		Client: client, Owner: owner, Repo: repo, AppSlug: "reviewbot",
-		Publisher: gh.NewPublisher(client, owner, repo, number, "", log),
+		Publisher: pub,
 		Request: runner.PRRequest{
 			Owner: owner, Repo: repo, Number: number, ConfigPath: env.input("config-path"), Overrides: ov, Models: models,
 			Workspace: workspace(env), ReadOnly: ro, Logger: log,

@@ -3,6 +3,7 @@ package gh
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/google/go-github/v66/github"
@@ -40,6 +41,23 @@ func (c *Client) ReplyInThread(ctx context.Context, owner, repo string, number i
 		return fmt.Errorf("reply in the thread of comment %d: %w", commentID, classify(err))
 	}
 	return nil
+}
+
+// TokenLogin is the login of the user a personal access token belongs to
+// (GET /user), so that what reviewbot posted with it is recognised as its
+// own on the next run. An installation token (GITHUB_TOKEN, a GitHub
+// App's) has no user: GitHub answers 403 "Resource not accessible by
+// integration", and TokenLogin returns "" with no error.
+// https://docs.github.com/rest/users/users#get-the-authenticated-user
+func (c *Client) TokenLogin(ctx context.Context) (string, error) {
+	u, _, err := c.gh.Users.Get(ctx, "")
+	if err != nil {
+		if s := status(err); s == http.StatusForbidden || s == http.StatusNotFound {
+			return "", nil
+		}
+		return "", fmt.Errorf("read the token's user: %w", classify(err))
+	}
+	return u.GetLogin(), nil
 }
 
 // Permission is a user's permission on the repository: admin, maintain,

@@ -39,7 +39,14 @@ type Publisher struct {
 	// any bot account's marked comments count as reviewbot's, which a
 	// person cannot forge (a user cannot post as a bot).
 	bot string
-	log *slog.Logger
+	// TokenUser asks the first Prior to learn bot from the token: a
+	// personal access token posts as its user, not as a bot, and that
+	// user's marked comments are then reviewbot's own (else every push
+	// would add another summary). GITHUB_TOKEN has no user and leaves
+	// bot empty.
+	TokenUser bool
+	asked     bool
+	log       *slog.Logger
 
 	summaryID int64
 	checkID   int64
@@ -73,6 +80,14 @@ func (p *Publisher) ours(u *github.User) bool {
 // Prior reads every issue comment and review comment of the pull request,
 // page by page, for the summary comment and the posted fingerprints.
 func (p *Publisher) Prior(ctx context.Context) (*review.Prior, error) {
+	if p.TokenUser && p.bot == "" && !p.asked {
+		p.asked = true
+		login, err := p.c.TokenLogin(ctx)
+		if err != nil {
+			p.log.Warn("could not tell whose token this is; only bot accounts' marked comments count as reviewbot's", "err", err)
+		}
+		p.bot = login
+	}
 	prior := &review.Prior{Posted: map[string]bool{}}
 	// Every call reads afresh: a command may have changed the state since.
 	p.summaryID = 0

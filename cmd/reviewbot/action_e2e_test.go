@@ -549,3 +549,43 @@ func TestActionWithoutACheckoutReadsTarballs(t *testing.T) {
 		t.Errorf("without a checkout the impact list still finds main.go:6 from the tarballs")
 	}
 }
+
+// TestActionWithAPersonalTokenKeepsOneSummary: a personal access token
+// posts as its user, not as a bot. What that user posted with reviewbot's
+// markers is reviewbot's own, so a second run edits the summary and
+// repeats no comment; a marked comment of another person is still not.
+func TestActionWithAPersonalTokenKeepsOneSummary(t *testing.T) {
+	base, head := calcFiles()
+	p := newActionPR(t, base, head)
+	p.gh.PersonalToken("ghp_alice", "alice")
+	answers := &reviewAnswers{}
+	answers.set(finding("calc/calc.go", 0, 5, "critical", "Add subtracts"))
+	answers.bedrock(t)
+	forged := p.gh.AddIssueComment(prOwner, prRepo, prNumber, "mallory", review.SummaryMarker+"\nforged")
+	pat := map[string]string{"INPUT_GITHUB-TOKEN": "ghp_alice"}
+	for i, action := range []string{"opened", "synchronize"} {
+		if r := p.run(action, p.head, pat); r.code != 0 {
+			t.Fatalf("run %d exit %d\nstderr %s", i+1, r.code, r.stderr)
+		}
+	}
+	var mine []ghtest.Comment
+	for _, c := range summaries(p.gh.IssueComments(prOwner, prRepo, prNumber)) {
+		switch {
+		case c.User == "alice":
+			mine = append(mine, c)
+		case c.ID != forged:
+			t.Errorf("summary comment by %s", c.User)
+		}
+	}
+	if len(mine) != 1 {
+		t.Errorf("%d summaries by the token's user after two runs, want 1", len(mine))
+	}
+	if n := len(p.gh.ReviewComments(prOwner, prRepo, prNumber)); n != 1 {
+		t.Errorf("%d review comments after two runs, want 1 (no duplicate)", n)
+	}
+	for _, c := range p.gh.IssueComments(prOwner, prRepo, prNumber) {
+		if c.ID == forged && c.Body != review.SummaryMarker+"\nforged" {
+			t.Errorf("another person's marked comment was edited: %q", c.Body)
+		}
+	}
+}

@@ -11,6 +11,8 @@
 //   - bodies are capped at 65,536 characters, check-run summaries at 65,535,
 //     annotations at 50 per request;
 //   - read-only tokens get 403 "Resource not accessible by integration";
+//   - a personal access token (PersonalToken) files what it creates under
+//     its user and answers GET /user, which installation tokens may not;
 //   - content-creating requests closer than MinWriteGap to the previous one
 //     of the same token get a secondary rate limit with Retry-After;
 //   - primary and secondary rate limits, 5xx failures and lost responses can
@@ -81,6 +83,7 @@ type Server struct {
 	repos     map[string]*repo // by "owner/name"
 	repoByID  map[int64]*repo
 	tokens    map[string]string // token → "write" | "read"
+	patUsers  map[string]string // personal access token → its user's login
 	users     map[string]int64  // login → user id
 	requests  []Request
 	lastWrite map[string]time.Time // token → arrival of its last write
@@ -278,6 +281,7 @@ func New(t testing.TB) *Server {
 		repos:           map[string]*repo{},
 		repoByID:        map[int64]*repo{},
 		tokens:          map[string]string{},
+		patUsers:        map[string]string{},
 		users:           map[string]int64{},
 		lastWrite:       map[string]time.Time{},
 		inFlight:        map[string]int{},
@@ -468,6 +472,38 @@ func (s *Server) Token(token, perm string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tokens[token] = perm
+}
+
+// PersonalToken registers token as a personal access token of user login
+// with write permission: what it creates is filed under login (not
+// BotLogin), and GET /user answers with login. Every other token is an
+// installation token (GITHUB_TOKEN, a GitHub App's), for which GET /user
+// is 403 "Resource not accessible by integration", as on GitHub.
+func (s *Server) PersonalToken(token, login string) {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokens[token] = "write"
+	s.patUsers[token] = login
+}
+
+// author is the login what this call creates is filed under.
+func (c *call) author() string {
+	if u := c.s.patUsers[c.token]; u != "" {
+		return u
+	}
+	return c.s.BotLogin
+}
+
+// authenticatedUser serves GET /user: the user of a personal access
+// token; installation tokens have none.
+func (c *call) authenticatedUser() {
+	u := c.s.patUsers[c.token]
+	if u == "" {
+		c.fail(403, "Resource not accessible by integration", nil)
+		return
+	}
+	c.json(200, c.s.user(u))
 }
 
 // SetPermission sets a user's role on a repository, as the collaborator

@@ -104,7 +104,7 @@ func (c *call) createIssueComment() {
 		return
 	}
 	now := time.Now()
-	ic := &issueComment{id: c.s.id(), number: n, body: *req.Body, user: c.s.BotLogin, created: now, updated: now}
+	ic := &issueComment{id: c.s.id(), number: n, body: *req.Body, user: c.author(), created: now, updated: now}
 	c.repo.issueCmts = append(c.repo.issueCmts, ic)
 	c.w.Header().Set("Location", fmt.Sprintf("%s/issues/comments/%d", c.s.apiRepoURL(c.repo), ic.id))
 	c.json(201, c.wireIssueComment(ic))
@@ -190,7 +190,7 @@ func (c *call) react(subject string, commentID int64) {
 		c.invalid(fmt.Sprintf(`For 'properties/content', %q is not a member of ["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"].`, *req.Content))
 		return
 	}
-	user := c.s.BotLogin
+	user := c.author()
 	for _, rx := range c.s.reactions {
 		if rx.Subject == subject && rx.CommentID == commentID && rx.Content == *req.Content && rx.User == user {
 			c.json(200, c.wireReaction(rx))

@@ -174,7 +174,7 @@ func (c *call) createReview() {
 		return
 	}
 	body := deref(req.Body)
-	me := c.s.BotLogin
+	me := c.author()
 	switch {
 	case tooLong(body):
 		c.reviewFail("ghtest: review body is too long (maximum is 65536 characters; GitHub's wording for reviews is not on record)")
@@ -464,7 +464,7 @@ func (c *call) createPullComment() {
 	d := c.repo.commits[commitID].diff
 	now := time.Now()
 	rc := &reviewComment{id: 0, number: p.Number, path: *req.Path, commitID: commitID, body: *req.Body,
-		user: c.s.BotLogin, created: now, updated: now}
+		user: c.author(), created: now, updated: now}
 	if subject == "file" {
 		// A file-level comment: path and commit, no line
 		// (https://github.blog/changelog/2023-03-14-comment-on-files-in-a-pull-request-public-beta/).
@@ -546,7 +546,7 @@ func (c *call) reply(p *pullRequest, to int64, body string) {
 	}
 	now := time.Now()
 	rc := *parent
-	rc.inReplyTo, rc.body, rc.user, rc.created, rc.updated, rc.position = parent.id, body, c.s.BotLogin, now, now, nil
+	rc.inReplyTo, rc.body, rc.user, rc.created, rc.updated, rc.position = parent.id, body, c.author(), now, now, nil
 	c.storeSingle(p, &rc)
 }
 

@@ -81,6 +81,7 @@ var routes = []route{
 	{"GET", "repos/{owner}/{repo}/check-runs/{id}", "https://docs.github.com/rest/checks/runs#get-a-check-run", (*call).getCheckRun},
 	{"GET", "repos/{owner}/{repo}/collaborators/{user}/permission", "https://docs.github.com/rest/collaborators/collaborators#get-repository-permissions-for-a-user", (*call).permission},
 	{"GET", "repos/{owner}/{repo}/installation", "https://docs.github.com/rest/apps/apps#get-a-repository-installation-for-the-authenticated-app", (*call).installation},
+	{"GET", "user", "https://docs.github.com/rest/users/users#get-the-authenticated-user", (*call).authenticatedUser},
 	{"POST", "app/installations/{id}/access_tokens", "https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app", (*call).accessToken},
 }
 
@@ -248,7 +249,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.lastWrite[token] = at
 	}
 
-	if rt.path != "app/installations/{id}/access_tokens" {
+	if rt.path != "app/installations/{id}/access_tokens" && rt.path != "user" {
 		owner, name := c.params["owner"], c.params["repo"]
 		c.repo = s.findRepo(owner, name)
 		if c.repo == nil {
