@@ -370,3 +370,23 @@ func TestPythonOptionalReturnAnnotationInAnnotationSyntax(t *testing.T) {
 		t.Errorf("locations = %v, want %v", im.Locations, want)
 	}
 }
+
+// Module-qualified names that lead back to themselves (X: pkg.b.Y with
+// Y: pkg.a.X, Z = pkg.a.Z) must end: PR content is untrusted, and a file
+// crafted this way must not hang or crash the review.
+func TestPythonCircularModuleNamesEnd(t *testing.T) {
+	requireExtractor(t, "Python", "pkg/shapes.py", pyShapes)
+	base := map[string]string{
+		"pkg/__init__.py": "\n",
+		"pkg/shapes.py":   pyShapes,
+		"pkg/a.py":        "import pkg.b\nimport pkg.a\n\nX: pkg.b.Y = pkg.b.Y\nZ = pkg.a.Z\nW: \"pkg.a.W\" = W\n",
+		"pkg/b.py":        "import pkg.a\n\nY: pkg.a.X = pkg.a.X\n",
+		"pkg/use.py":      "import pkg.a\n\n\ndef f():\n    pkg.a.X.area()\n    pkg.a.Z.area()\n    return pkg.a.W.area()\n",
+	}
+	newSrc := strings.Replace(pyShapes, "return 0", "return 2", 1)
+	a, _ := analyzeCommits(t, base, map[string]string{"pkg/shapes.py": newSrc}, 0)
+	// Other declares area too: none of these receivers proves a Shape.
+	if im := findImpact(a, "Shape.area"); im != nil && len(im.Locations) != 0 {
+		t.Errorf("locations = %v, want none", im.Locations)
+	}
+}

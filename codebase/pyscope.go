@@ -739,15 +739,23 @@ func (ps *pyScopes) moduleKeyOf(pf *parsedFile, n *sitter.Node) string {
 	return ""
 }
 
+// definesClass reports a top-level class name in module file mf.
+func definesClass(mf *parsedFile, name string) bool {
+	for _, d := range mf.syms.Definitions {
+		if d.Kind == languages.KindClass && d.Name == name && d.Container == "" {
+			return true
+		}
+	}
+	return false
+}
+
 // moduleValueType is what module-level name of module file mf holds: an
 // instance (or the class object) of a class it defines, else what its
 // assignments give.
 func (ps *pyScopes) moduleValueType(mf *parsedFile, name string, depth int) pyType {
-	for _, d := range mf.syms.Definitions {
-		if d.Kind == languages.KindClass && d.Name == name && d.Container == "" {
-			ps.h.add(mf)
-			return pyType{kind: pyInstance, class: name}
-		}
+	if definesClass(mf, name) {
+		ps.h.add(mf)
+		return pyType{kind: pyInstance, class: name}
 	}
 	if depth >= maxTypeDepth {
 		return unknownType
@@ -961,10 +969,12 @@ func (ps *pyScopes) annotType(pf *parsedFile, n *sitter.Node) pyType {
 		}
 		if root.Type() == "attribute" {
 			// tok: dns.tokenizer.Tokenizer, a class of a repository module.
-			if mf, name := ps.moduleMember(pf, n); mf != nil {
-				if t := ps.moduleValueType(mf, name, 0); t.kind == pyInstance {
-					return t
-				}
+			// Only a class of that module: an annotation names a type, and
+			// following the module's assignments from here could come back
+			// to this annotation (X: pkg.mod.X) without end.
+			if mf, name := ps.moduleMember(pf, n); mf != nil && definesClass(mf, name) {
+				ps.h.add(mf)
+				return pyType{kind: pyInstance, class: name}
 			}
 			return unknownType
 		}
