@@ -11,7 +11,7 @@ import (
 
 // requireExtractor skips when the languages package has no syntax-tree
 // extractor for lang yet; every other outcome runs the test.
-func requireExtractor(t *testing.T, lang, path, src string) {
+func requireExtractor(t testing.TB, lang, path, src string) {
 	t.Helper()
 	if _, err := languages.Extract(lang, path, []byte(src)); errors.Is(err, languages.ErrUnsupported) {
 		t.Skipf("languages.Extract has no %s extractor yet", lang)
