@@ -34,6 +34,8 @@ fuzz:
 	$(GO) test ./review -run '^$$' -fuzz '^FuzzApplyYAML$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./review -run '^$$' -fuzz '^FuzzSanitizeProse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./languages -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./codebase -run '^$$' -fuzz '^FuzzBlankBodies$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./codebase -run '^$$' -fuzz '^FuzzPythonReceiverTyping$$' -fuzztime $(FUZZTIME)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
