@@ -36,6 +36,7 @@ fuzz:
 	$(GO) test ./languages -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./codebase -run '^$$' -fuzz '^FuzzBlankBodies$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./codebase -run '^$$' -fuzz '^FuzzPythonReceiverTyping$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./codebase -run '^$$' -fuzz '^FuzzJavaScriptReferences$$' -fuzztime $(FUZZTIME)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
