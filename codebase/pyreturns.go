@@ -109,18 +109,18 @@ func (ps *pyScopes) importedReturnType(pf *parsedFile, stmt *sitter.Node, name s
 	if key == "" {
 		return unknownType
 	}
-	for _, p := range []string{key + ".py", key + "/__init__.py"} {
-		if !ps.s.has[p] {
-			continue
-		}
-		mf, err := ps.s.get(ps.ctx, p)
-		if err != nil || mf == nil || ps.root(mf) == nil {
-			return unknownType
-		}
-		bs, _ := ps.scopeOf(mf, ps.root(mf), orig)
-		return ps.defsReturnType(mf, bs, orig, depth)
+	if mf := ps.moduleFile(key); mf != nil {
+		return ps.moduleDefReturnType(mf, orig, depth)
 	}
 	return unknownType
+}
+
+// moduleDefReturnType is what calling module-level name of module file mf
+// gives, when mf defines it by def (or imports it from a module that
+// does).
+func (ps *pyScopes) moduleDefReturnType(mf *parsedFile, name string, depth int) pyType {
+	bs, _ := ps.scopeOf(mf, ps.root(mf), name)
+	return ps.defsReturnType(mf, bs, name, depth)
 }
 
 // methodReturnType is what calling member name of an instance (or the

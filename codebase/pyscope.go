@@ -615,26 +615,36 @@ func (ps *pyScopes) fromType(pf *parsedFile, stmt *sitter.Node, name string, dep
 // moduleNameType is what module-level name has in the repository module
 // key (from .defaults import DEFAULT_FILTERS, a dict literal there).
 func (ps *pyScopes) moduleNameType(key, name string, depth int) pyType {
+	mf := ps.moduleFile(key)
+	if mf == nil {
+		return unknownType
+	}
+	bs, _ := ps.scopeOf(mf, ps.root(mf), name)
+	if len(bs) == 0 {
+		return unknownType
+	}
+	for _, b := range bs {
+		if b.kind != "assign" && b.kind != "from" {
+			return unknownType
+		}
+	}
+	return ps.bindingsType(mf, bs, name, depth)
+}
+
+// moduleFile is the parsed file of repository module key (key.py, else
+// key/__init__.py), or nil when there is none or it cannot be parsed.
+func (ps *pyScopes) moduleFile(key string) *parsedFile {
 	for _, p := range []string{key + ".py", key + "/__init__.py"} {
 		if !ps.s.has[p] {
 			continue
 		}
 		mf, err := ps.s.get(ps.ctx, p)
 		if err != nil || mf == nil || ps.root(mf) == nil {
-			return unknownType
+			return nil
 		}
-		bs, _ := ps.scopeOf(mf, ps.root(mf), name)
-		if len(bs) == 0 {
-			return unknownType
-		}
-		for _, b := range bs {
-			if b.kind != "assign" && b.kind != "from" {
-				return unknownType
-			}
-		}
-		return ps.bindingsType(mf, bs, name, depth)
+		return mf
 	}
-	return unknownType
+	return nil
 }
 
 // starImports reports a from M import * in pf, which may bind any name.
@@ -696,14 +706,7 @@ func (ps *pyScopes) moduleMember(pf *parsedFile, n *sitter.Node) (*parsedFile, s
 	if key == "" || ps.modules[key+"/"+name] {
 		return nil, ""
 	}
-	for _, p := range []string{key + ".py", key + "/__init__.py"} {
-		if !ps.s.has[p] {
-			continue
-		}
-		mf, err := ps.s.get(ps.ctx, p)
-		if err != nil || mf == nil || mf.syms == nil || ps.root(mf) == nil {
-			return nil, ""
-		}
+	if mf := ps.moduleFile(key); mf != nil && mf.syms != nil {
 		return mf, name
 	}
 	return nil, ""
@@ -897,8 +900,7 @@ func (ps *pyScopes) callType(pf *parsedFile, n *sitter.Node, depth int) pyType {
 				if t := ps.moduleValueType(mf, name, depth+1); t.kind == pyInstance {
 					return t
 				}
-				bs, _ := ps.scopeOf(mf, ps.root(mf), name)
-				return ps.defsReturnType(mf, bs, name, depth+1)
+				return ps.moduleDefReturnType(mf, name, depth+1)
 			}
 		}
 		if ot.kind == pyInstance {
