@@ -75,7 +75,7 @@ func (g *WriteGate) Do(ctx context.Context, id int64, write func() error) error 
 	if err := tx.QueryRow(ctx, `SELECT COALESCE((SELECT last_write_ms FROM reviewbot_write_pace WHERE installation_id = $1), 0), `+nowMS, id).Scan(&last, &now); err != nil {
 		return fmt.Errorf("write gate: read the last write: %w", err)
 	}
-	if wait := time.Duration(last+g.Gap.Milliseconds()-now)*time.Millisecond + clockSlack; last > 0 && wait > 0 {
+	if wait := time.Duration(last+g.Gap.Milliseconds()-now)*time.Millisecond + clockSlack; wait > 0 {
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
